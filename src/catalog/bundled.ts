@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { findProvider, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+import type { MatchLogic, ModelEntry, PriceTier, PriceVersion, Rates, UsageKind } from './types.js';
+import { USAGE_KINDS } from './types.js';
+
+/**
+ * The package has no "list all providers" call, so we name the ones it ships. Order matters: when a
+ * model id carries no provider, the first provider whose rules match wins (first-party before resellers).
+ */
+export const BUNDLED_PROVIDER_IDS = [
+  'openai', 'anthropic', 'google', 'mistral', 'deepseek', 'x-ai', 'cohere', 'groq', 'azure', 'aws',
+  'together', 'fireworks', 'perplexity', 'moonshotai', 'minimax', 'zai', 'zhipuai', 'cerebras', 'voyageai',
+  'openrouter', 'novita', 'baseten', 'cloudflare', 'arcee', 'avian', 'doubleword', 'modal', 'ovhcloud',
+  'quicksilverpro', 'typesafe',
+] as const;
+
+export function bundledPackageVersion(): string {
+  // The package does not export its package.json; read it beside its entry point.
+  const entry = createRequire(import.meta.url).resolve('@pydantic/genai-prices');
+  const pkg = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
+  return `genai-prices@${pkg.version}`;
+}
+
+const KIND_BY_PRICE_KEY = new Map<string, UsageKind>(USAGE_KINDS.map((k) => [`${k}_mtok`, k]));
+
+function toVersion(price: ModelPrice, from?: string): PriceVersion {
+  const rates: Rates = {};
+  const tierRates = new Map<number, Rates>();
+  for (const [key, value] of Object.entries(price)) {
+    const kind = KIND_BY_PRICE_KEY.get(key);
+    if (!kind || value === undefined) continue; // per-request and per-search prices are not token kinds
+    if (typeof value === 'number') {
+      rates[kind] = value;
+      continue;
+    }
+    rates[kind] = value.base;
+    for (const tier of value.tiers) {
+      const r = tierRates.get(tier.start) ?? {};
+      r[kind] = tier.price;
+      tierRates.set(tier.start, r);
+    }
+  }
+  // A tier replaces the base rate of the kinds it names; the others keep their base rate.
+  const tiers: PriceTier[] = [...tierRates.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([start, r]) => ({ aboveInputTokens: start, rates: { ...rates, ...r } }));
+  return { ...(from ? { from } : {}), rates, tiers };
+}
+
+function toVersions(model: ModelInfo): PriceVersion[] {
+  if (!Array.isArray(model.prices)) return [toVersion(model.prices)];
+  // Time-of-day prices (off-peak discounts) are left out: we keep the always-valid price.
+  return model.prices
+    .filter((p) => !p.constraint || p.constraint.type === 'start_date')
+    .map((p) => toVersion(p.prices, p.constraint?.type === 'start_date' ? p.constraint.start_date : undefined));
+}
+
+export interface BundledProvider {
+  id: string;
+  modelMatch?: MatchLogic;
+  fallbackProviders: string[];
+  models: ModelEntry[];
+}
+
+export function loadBundledProviders(): BundledProvider[] {
+  const out: BundledProvider[] = [];
+  for (const id of BUNDLED_PROVIDER_IDS) {
+    const provider: Provider | undefined = findProvider({ providerId: id });
+    if (!provider) continue;
+    out.push({
+      id,
+      ...(provider.model_match ? { modelMatch: provider.model_match as MatchLogic } : {}),
+      fallbackProviders: provider.fallback_model_providers ?? [],
+      models: provider.models.map((m) => ({
+        provider: id,
+        id: m.id,
+        ...(m.name ? { name: m.name } : {}),
+        match: m.match as MatchLogic,
+        ...(m.context_window ? { contextWindow: m.context_window } : {}),
+        ...(m.deprecated ? { deprecated: true } : {}),
+        versions: toVersions(m),
+        source: 'bundled' as const,
+      })),
+    });
+  }
+  return out;
+}

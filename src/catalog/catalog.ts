@@ -1,0 +1,185 @@
+import { loadBundledProviders, bundledPackageVersion, type BundledProvider } from './bundled.js';
+import { matches } from './match.js';
+import { overrideEntries, loadPriceOverrides, type PriceOverrides } from './overrides.js';
+import { BATCH_DISCOUNT_BY_PROVIDER, maxOutputFor, PATCH_VERSION, TIER_PATCHES } from './patches.js';
+import { priceUsage, type UsageCost } from './cost.js';
+import { nearest } from './suggest.js';
+import type { ModelEntry, PriceVersion, ResolvedModel, Usage } from './types.js';
+
+export class UnknownModelError extends Error {
+  override name = 'UnknownModelError';
+  readonly code = 'unknown_model';
+  constructor(
+    readonly model: string,
+    readonly suggestions: string[],
+  ) {
+    super(`unknown model "${model}"${suggestions.length ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`);
+  }
+}
+
+/** Other names people use for bundled providers in `provider/model` ids. */
+const PROVIDER_ALIASES: Record<string, string> = {
+  gemini: 'google',
+  'google-gla': 'google',
+  vertex: 'google',
+  xai: 'x-ai',
+  bedrock: 'aws',
+  'azure-openai': 'azure',
+  claude: 'anthropic',
+};
+
+/** Suffixes that name a snapshot of a model rather than another model. */
+const SNAPSHOT_SUFFIX = /(-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8}|-latest|-\d{4}|-preview)$/;
+
+export interface PricedUsage extends UsageCost {
+  catalogVersion: string;
+}
+
+export interface CatalogOptions {
+  overrides?: PriceOverrides;
+  /** The version string of the bundled data; defaults to the installed package's. */
+  bundledVersion?: string;
+}
+
+/** The price catalog: bundled prices, our patch, then the user's overrides (which win). */
+export class Catalog {
+  readonly version: string;
+  private readonly providers: BundledProvider[];
+  private readonly aliases: Record<string, string>;
+  private readonly resolved = new Map<string, ResolvedModel | null>();
+
+  constructor(options: CatalogOptions = {}) {
+    const overrides = options.overrides ?? { models: [], aliases: {} };
+    const bundled = loadBundledProviders();
+    for (const patch of TIER_PATCHES) {
+      const provider = bundled.find((p) => p.id === patch.provider);
+      for (const model of provider?.models ?? []) {
+        if (!patch.modelIds.includes(model.id)) continue;
+        for (const version of model.versions) if (version.tiers.length === 0) version.tiers = patch.tiers;
+      }
+    }
+    const own = overrideEntries(overrides);
+    const ownProviders = [...new Set(own.map((m) => m.provider))].map((id) => ({
+      id,
+      fallbackProviders: [],
+      models: own.filter((m) => m.provider === id),
+    }));
+    this.providers = [...ownProviders, ...bundled];
+    this.aliases = overrides.aliases;
+    const overrideTag = own.length || Object.keys(overrides.aliases).length ? '+overrides' : '';
+    this.version = `${options.bundledVersion ?? bundledPackageVersion()}+${PATCH_VERSION}${overrideTag}`;
+  }
+
+  static load(pricesFile?: string): Catalog {
+    return new Catalog(pricesFile ? { overrides: loadPriceOverrides(pricesFile) } : {});
+  }
+
+  providerIds(): string[] {
+    return [...new Set(this.providers.map((p) => p.id))];
+  }
+
+  /** Resolves `gpt-4o`, `openai/gpt-4o`, `gpt-4o-2024-08-06`, an alias...; throws UnknownModelError. */
+  resolve(ref: string, provider?: string): ResolvedModel {
+    const found = this.tryResolve(ref, provider);
+    if (!found) throw new UnknownModelError(ref, nearest(ref.split('/').pop() ?? ref, this.allIds()));
+    return found;
+  }
+
+  tryResolve(ref: string, provider?: string): ResolvedModel | undefined {
+    const key = `${provider ?? ''}\u0000${ref}`;
+    let hit = this.resolved.get(key);
+    if (hit === undefined) {
+      hit = this.lookup(ref, provider) ?? null;
+      this.resolved.set(key, hit);
+    }
+    return hit ?? undefined;
+  }
+
+  private lookup(ref: string, provider?: string): ResolvedModel | undefined {
+    const aliased = this.aliases[ref];
+    if (aliased && aliased !== ref) return this.lookup(aliased, provider);
+    let model = ref.trim();
+    let wanted = provider ? (PROVIDER_ALIASES[provider] ?? provider) : undefined;
+    const slash = model.indexOf('/');
+    if (slash > 0) {
+      const prefix = model.slice(0, slash).toLowerCase();
+      const prefixProvider = PROVIDER_ALIASES[prefix] ?? prefix;
+      if (this.providers.some((p) => p.id === prefixProvider)) {
+        wanted = prefixProvider;
+        model = model.slice(slash + 1);
+      }
+    }
+    for (let candidate: string | undefined = model; candidate; ) {
+      const entry = this.findEntry(candidate, wanted);
+      if (entry) return { entry, requested: model };
+      const stripped: string = candidate.replace(SNAPSHOT_SUFFIX, '');
+      candidate = stripped !== candidate ? stripped : undefined;
+    }
+    return undefined;
+  }
+
+  private findEntry(model: string, providerId?: string): ModelEntry | undefined {
+    const inProvider = (p: BundledProvider) => p.models.find((m) => matches(m.match, model));
+    if (providerId) {
+      const provider = this.providers.filter((p) => p.id === providerId);
+      for (const p of provider) {
+        const hit = inProvider(p);
+        if (hit) return hit;
+      }
+      for (const fallback of provider.flatMap((p) => p.fallbackProviders)) {
+        const hit = this.findEntry(model, fallback);
+        if (hit) return hit;
+      }
+      return undefined;
+    }
+    // Overrides first, then providers that claim the model id, then anyone who lists it.
+    const own = this.providers.filter((p) => p.models[0]?.source === 'override');
+    const claiming = this.providers.filter((p) => p.modelMatch && matches(p.modelMatch, model));
+    for (const p of [...own, ...claiming, ...this.providers]) {
+      const hit = inProvider(p);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  private allIds(): string[] {
+    return [...this.providers.flatMap((p) => p.models.map((m) => m.id)), ...Object.keys(this.aliases)];
+  }
+
+  /** Every model, filtered by a case-insensitive substring, or a whole `*` glob, of `provider/id`. */
+  list(pattern?: string): ModelEntry[] {
+    const all = this.providers.flatMap((p) => p.models);
+    if (!pattern) return all;
+    const p = pattern.toLowerCase();
+    const test = p.includes('*')
+      ? (s: string) => new RegExp(`^${p.split('*').map(escapeRegex).join('.*')}$`).test(s)
+      : (s: string) => s.includes(p);
+    return all.filter((m) => test(`${m.provider}/${m.id}`.toLowerCase()));
+  }
+
+  /** The price version in force at `at`. */
+  versionAt(entry: ModelEntry, at: Date = new Date()): PriceVersion {
+    const iso = at.toISOString();
+    let chosen = entry.versions[0]!;
+    for (const v of entry.versions) if (!v.from || v.from <= iso) chosen = v;
+    return chosen;
+  }
+
+  maxOutputTokens(entry: ModelEntry): number {
+    return entry.maxOutputTokens ?? maxOutputFor(entry.id, entry.contextWindow);
+  }
+
+  batchDiscount(entry: ModelEntry): number {
+    return entry.batchDiscount ?? BATCH_DISCOUNT_BY_PROVIDER[entry.provider] ?? 0;
+  }
+
+  /** Prices a request's usage on `entry` at time `at`, in integer nano-USD. */
+  price(entry: ModelEntry, usage: Usage, options: { at?: Date; batch?: boolean } = {}): PricedUsage {
+    const discount = options.batch ? this.batchDiscount(entry) : 0;
+    return { ...priceUsage(this.versionAt(entry, options.at), usage, discount), catalogVersion: this.version };
+  }
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}

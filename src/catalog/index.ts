@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './catalog.js';
+export * from './cost.js';
+export * from './overrides.js';
+export { maxOutputFor } from './patches.js';

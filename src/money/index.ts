@@ -1,0 +1,2 @@
+export * from './nano.js';
+export * from './format.js';
