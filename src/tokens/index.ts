@@ -1,0 +1,3 @@
+export * from './counter.js';
+export * from './families.js';
+export * from './media.js';

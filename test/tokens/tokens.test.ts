@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { TokenCounter, audioTokens, familyOf, imageTokens, pdfTokens } from '../../src/tokens/index.js';
+
+const counter = new TokenCounter();
+
+describe('token counting', () => {
+  it('is exact for OpenAI encodings', () => {
+    expect(counter.countText('hello world', 'gpt-4o')).toEqual({ tokens: 2, exact: true, family: 'openai-o200k', errorBand: 0 });
+    expect(counter.countText('hello world', 'gpt-3.5-turbo').exact).toBe(true);
+  });
+
+  it('counts text that contains special tokens instead of throwing', () => {
+    expect(counter.countText('a <|endoftext|> b', 'gpt-4o').tokens).toBeGreaterThan(3);
+  });
+
+  it('labels Claude and Gemini counts as estimates scaled from o200k', () => {
+    const text = 'The quick brown fox jumps over the lazy dog. '.repeat(100);
+    const base = counter.countText(text, 'gpt-4o').tokens;
+    const claude = counter.countText(text, 'anthropic/claude-sonnet-4-5');
+    expect(claude.exact).toBe(false);
+    expect(claude.tokens).toBe(Math.ceil(base * 1.18));
+    expect(counter.countText(text, 'gemini-2.5-flash').tokens).toBe(Math.ceil(base * 1.1));
+    expect(familyOf('claude-opus-4-7').factor).toBeGreaterThan(familyOf('claude-opus-4-5').factor);
+  });
+
+  it('adds chat framing per message', () => {
+    const one = counter.countText('hi', 'gpt-4o').tokens;
+    expect(counter.countMessages([{ role: 'user', content: 'hi' }], 'gpt-4o').tokens).toBe(one + 6);
+  });
+
+  it('follows the providers’ per-unit rules for images, audio and PDFs', () => {
+    expect(imageTokens('openai', 1024, 1024, 'low')).toBe(85);
+    expect(imageTokens('openai', 1024, 1024, 'high')).toBe(85 + 170 * 4); // 768×768 → 2×2 tiles
+    expect(imageTokens('openai', 2048, 4096, 'high')).toBe(85 + 170 * 6); // 1024×2048 → 768×1536 → 2×3
+    expect(imageTokens('anthropic', 1000, 1000)).toBe(1334);
+    expect(imageTokens('google', 300, 300)).toBe(258);
+    expect(imageTokens('google', 1000, 1000)).toBe(258 * 4);
+    expect(audioTokens('google', 10)).toBe(320);
+    expect(pdfTokens('google', 3)).toBe(774);
+  });
+});
