@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const UpstreamSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
+    kind: z.enum(['openai', 'anthropic', 'azure', 'simulated']).default('openai'),
+    baseUrl: z.url(),
+    /** Name of the environment variable that holds the key: secrets stay out of config files. */
+    apiKeyEnv: z.string().optional(),
+    apiVersion: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    /** Catalog provider whose prices apply (defaults to the upstream's name). */
+    pricingProvider: z.string().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const AppSchema = z
+  .object({
+    /** `reject` (default): an unknown model is refused before it reaches a provider; `allow`: priced at $0, flagged. */
+    unknownModel: z.enum(['reject', 'allow']).default('reject'),
+    /** Keep prompts and completions on ledger rows (off by default). */
+    storeContent: z.boolean().default(false),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(4000),
+    host: z.string().default('127.0.0.1'),
+    dataDir: z.string().default('.burnrate'),
+    /** Override file for model prices (see README, "Prices"). */
+    prices: z.string().optional(),
+    maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
+    upstreamTimeoutMs: z.number().int().positive().default(120_000),
+    upstreams: z.array(UpstreamSchema).default([]),
+    simulated: z
+      .object({
+        latencyMs: z.number().min(0).default(0),
+        tokensPerSecond: z.number().min(0).default(0),
+        cacheReadRatio: z.number().min(0).max(1).default(0),
+      })
+      .strict()
+      .default({ latencyMs: 0, tokensPerSecond: 0, cacheReadRatio: 0 }),
+    apps: z.record(z.string(), AppSchema).default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type AppSettings = z.infer<typeof AppSchema>;
+export type UpstreamEntry = z.infer<typeof UpstreamSchema>;
+
+export const DEFAULT_APP_SETTINGS: AppSettings = { unknownModel: 'reject', storeContent: false };

@@ -1,0 +1,84 @@
+import type { Migration } from './sqlite.js';
+
+/** The embedded database's schema: ledger, rollups, keys, settings. */
+export const SQLITE_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE ledger (
+        id TEXT PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        app TEXT NOT NULL,
+        key_id TEXT,
+        feature TEXT,
+        customer TEXT,
+        conversation TEXT,
+        user TEXT,
+        tags TEXT,
+        endpoint TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        requested_model TEXT NOT NULL,
+        returned_model TEXT,
+        stream INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        error_code TEXT,
+        usage TEXT NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_nano INTEGER NOT NULL,
+        saved_nano INTEGER NOT NULL,
+        cache TEXT,
+        estimated INTEGER NOT NULL,
+        latency_ms REAL NOT NULL,
+        ttft_ms REAL,
+        catalog_version TEXT NOT NULL,
+        route TEXT
+      );
+      CREATE INDEX ledger_ts ON ledger (ts);
+      CREATE INDEX ledger_app_ts ON ledger (app, ts);
+      CREATE INDEX ledger_conversation ON ledger (conversation) WHERE conversation IS NOT NULL;
+
+      -- Rollups are maintained as rows are written, in the same transaction: reports never scan the ledger.
+      CREATE TABLE rollup_day (
+        day TEXT NOT NULL,
+        app TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        feature TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_nano INTEGER NOT NULL,
+        saved_nano INTEGER NOT NULL,
+        PRIMARY KEY (day, app, provider, model, feature, customer)
+      );
+      CREATE TABLE rollup_conversation_day (
+        day TEXT NOT NULL,
+        app TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_nano INTEGER NOT NULL,
+        saved_nano INTEGER NOT NULL,
+        PRIMARY KEY (day, app, conversation)
+      );
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        app TEXT NOT NULL,
+        name TEXT,
+        prefix TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+
+      CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+];

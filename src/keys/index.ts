@@ -1,0 +1,2 @@
+export * from './key-store.js';
+export * from './admin-token.js';

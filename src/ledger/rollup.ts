@@ -1,0 +1,42 @@
+import type { LedgerRow } from './types.js';
+
+/** Sums one batch of rows per rollup key, so a batch touches each rollup row once. */
+export interface RollupDelta {
+  requests: number;
+  errors: number;
+  tokensIn: number;
+  tokensOut: number;
+  costNano: number;
+  savedNano: number;
+}
+
+export function utcDay(ts: number): string {
+  return new Date(ts).toISOString().slice(0, 10);
+}
+
+export function emptyDelta(): RollupDelta {
+  return { requests: 0, errors: 0, tokensIn: 0, tokensOut: 0, costNano: 0, savedNano: 0 };
+}
+
+export function addRow(delta: RollupDelta, row: LedgerRow): void {
+  delta.requests += 1;
+  delta.errors += row.status >= 400 ? 1 : 0;
+  delta.tokensIn += row.tokensIn;
+  delta.tokensOut += row.tokensOut;
+  delta.costNano += row.costNano;
+  delta.savedNano += row.savedNano;
+}
+
+/** Groups rows by a key function into summed deltas. */
+export function rollUp<K extends unknown[]>(rows: LedgerRow[], keyOf: (r: LedgerRow) => K | undefined): [K, RollupDelta][] {
+  const groups = new Map<string, [K, RollupDelta]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (!key) continue;
+    const id = JSON.stringify(key);
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = [key, emptyDelta()]));
+    addRow(group[1], row);
+  }
+  return [...groups.values()];
+}
