@@ -81,8 +81,13 @@ export class Catalog {
   /** Resolves `gpt-4o`, `openai/gpt-4o`, `gpt-4o-2024-08-06`, an alias...; throws UnknownModelError. */
   resolve(ref: string, provider?: string): ResolvedModel {
     const found = this.tryResolve(ref, provider);
-    if (!found) throw new UnknownModelError(ref, nearest(ref.split('/').pop() ?? ref, this.allIds()));
+    if (!found) throw new UnknownModelError(ref, this.suggest(ref));
     return found;
+  }
+
+  /** Known ids nearest to an unknown one, for "did you mean". */
+  suggest(ref: string): string[] {
+    return nearest(ref.split('/').pop() ?? ref, this.allIds());
   }
 
   tryResolve(ref: string, provider?: string): ResolvedModel | undefined {

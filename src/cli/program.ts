@@ -4,6 +4,11 @@ import { ValidationError } from '../util/validate.js';
 import { UsageError } from './errors.js';
 import { registerPrices } from './commands/prices.js';
 import { registerTokens } from './commands/tokens.js';
+import { registerForecast } from './commands/forecast.js';
+import { registerServe } from './commands/serve.js';
+import { registerKeys } from './commands/keys.js';
+import { registerReport } from './commands/report.js';
+import { registerBudgets } from './commands/budgets.js';
 
 export function buildProgram(): Command {
   const program = new Command('burnrate')
@@ -13,6 +18,11 @@ export function buildProgram(): Command {
     .exitOverride();
   registerPrices(program);
   registerTokens(program);
+  registerForecast(program);
+  registerServe(program);
+  registerKeys(program);
+  registerReport(program);
+  registerBudgets(program);
   return program;
 }
 

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { BudgetSchema } from '../controls/budget-schema.js';
+import { LoopBreakerSchema, RateLimitSchema } from '../controls/limits-schema.js';
+import { CachePolicySchema } from '../cache/schema.js';
+import { RoutingSchema } from '../routing/schema.js';
 
 const UpstreamSchema = z
   .object({
@@ -21,6 +25,10 @@ const AppSchema = z
     unknownModel: z.enum(['reject', 'allow']).default('reject'),
     /** Keep prompts and completions on ledger rows (off by default). */
     storeContent: z.boolean().default(false),
+    /** Thresholds of the runaway-loop breaker for this app (defaults otherwise). */
+    loopBreaker: LoopBreakerSchema.optional(),
+    /** Response and embeddings caching for this app (opt-in). */
+    cache: CachePolicySchema.optional(),
   })
   .strict();
 
@@ -43,10 +51,22 @@ export const ConfigSchema = z
       .strict()
       .default({ latencyMs: 0, tokensPerSecond: 0, cacheReadRatio: 0 }),
     apps: z.record(z.string(), AppSchema).default({}),
+    budgets: z.array(BudgetSchema).default([]),
+    routing: RoutingSchema.default(RoutingSchema.parse({})),
+    /** Size of the in-memory response and embeddings cache. */
+    cacheMaxMegabytes: z.number().positive().default(256),
+    rateLimits: z.array(RateLimitSchema).default([]),
+    loopBreaker: LoopBreakerSchema.default(LoopBreakerSchema.parse({})),
+    /** Webhooks that receive alerts (JSON with a Slack-compatible `text` field). */
+    alerts: z
+      .object({ webhooks: z.array(z.url()).default([]) })
+      .strict()
+      .default({ webhooks: [] }),
   })
   .strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
 export type AppSettings = z.infer<typeof AppSchema>;
 export type UpstreamEntry = z.infer<typeof UpstreamSchema>;
 

@@ -60,6 +60,9 @@ export interface UsageGroup {
   savedNano: NanoUsd;
 }
 
+/** Columns a spend total can be filtered on (budget scopes). */
+export type SpendColumn = 'app' | 'keyId' | 'customer' | 'feature' | 'model';
+
 /** The usage ledger. Appends are in-memory and cheap; rows reach storage in batches. */
 export interface LedgerStore {
   append(row: LedgerRow): void;
@@ -67,6 +70,8 @@ export interface LedgerStore {
   flush(): Promise<void>;
   get(id: string): Promise<LedgerRow | undefined>;
   usage(query: UsageQuery): Promise<UsageGroup[]>;
+  /** Spend since `from` by hour (hour index = floor(ts / 3,600,000)), optionally for one column value. */
+  costByHour(from: number, filter?: { column: SpendColumn; value: string }): Promise<Map<number, number>>;
   /** Flushes and releases the storage. */
   close(): Promise<void>;
 }

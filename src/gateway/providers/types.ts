@@ -38,8 +38,17 @@ export interface UpstreamRequest {
 export interface ProviderAdapter {
   kind: UpstreamConfig['kind'];
   supports(dialect: Dialect): boolean;
-  /** `clientHeaders` are the lower-cased headers of the client request (for pass-through ones like anthropic-beta). */
-  request(upstream: UpstreamConfig, dialect: Dialect, clientHeaders: Record<string, string | string[] | undefined>): UpstreamRequest;
+  /**
+   * `clientHeaders` are the lower-cased headers of the client request (for pass-through ones like anthropic-beta).
+   * `model` is the id sent upstream; Azure's deployment-style URLs need it (`/openai/deployments/{model}/...`).
+   * Throws `UnsupportedDialectError` for a dialect the provider does not speak.
+   */
+  request(
+    upstream: UpstreamConfig,
+    dialect: Dialect,
+    clientHeaders: Record<string, string | string[] | undefined>,
+    model?: string,
+  ): UpstreamRequest;
 }
 
 /** Usage as the provider reported it, in disjoint kinds (see catalog/types.ts). */

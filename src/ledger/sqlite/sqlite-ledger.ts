@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../../db/sqlite.js';
 import { rollUp, utcDay, type RollupDelta } from '../rollup.js';
-import type { GroupBy, LedgerRow, LedgerStore, UsageGroup, UsageQuery } from '../types.js';
+import type { GroupBy, LedgerRow, LedgerStore, SpendColumn, UsageGroup, UsageQuery } from '../types.js';
 
 const COLUMNS = [
   'id', 'ts', 'app', 'key_id', 'feature', 'customer', 'conversation', 'user', 'tags', 'endpoint', 'provider',
@@ -60,6 +60,8 @@ const ROLLUP_SET = `requests = requests + excluded.requests, errors = errors + e
 const deltaParams = (d: RollupDelta) => [d.requests, d.errors, d.tokensIn, d.tokensOut, d.costNano, d.savedNano];
 
 const DAY_MS = 86_400_000;
+
+const SPEND_COLUMN: Record<SpendColumn, string> = { app: 'app', keyId: 'key_id', customer: 'customer', feature: 'feature', model: 'model' };
 
 export interface SqliteLedgerOptions {
   /** Longest a row waits in memory before it is written. */
@@ -162,6 +164,18 @@ export class SqliteLedger implements LedgerStore {
       )
       .all(...[fromDay, toDay, ...(q.app ? [q.app] : [])]) as UsageGroup[];
     return rows;
+  }
+
+  async costByHour(from: number, filter?: { column: SpendColumn; value: string }): Promise<Map<number, number>> {
+    this.flushNow();
+    const column = filter ? SPEND_COLUMN[filter.column] : undefined;
+    const rows = this.db
+      .prepare(
+        `SELECT ts / 3600000 AS hour, SUM(cost_nano) AS cost FROM ledger
+         WHERE ts >= ? ${column ? `AND ${column} = ?` : ''} GROUP BY hour`,
+      )
+      .all(...(filter ? [from, filter.value] : [from])) as { hour: number; cost: number }[];
+    return new Map(rows.map((r) => [r.hour, r.cost]));
   }
 
   async close(): Promise<void> {

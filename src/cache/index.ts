@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './cacheability.js';
+export * from './entry.js';

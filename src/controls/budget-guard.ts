@@ -1,0 +1,207 @@
+import type { BudgetState, ReserveItem } from '../state/types.js';
+import type { Budget, Scope } from './budget-schema.js';
+import { hourBucket, periodWindow, rollingBuckets, type PeriodWindow } from './periods.js';
+
+/** The attributes of a request that budgets are scoped by. */
+export interface BudgetSubject {
+  app: string;
+  keyId: string | null;
+  customer: string | null;
+  feature: string | null;
+  model: string;
+}
+
+const SUBJECT_FIELD: Record<Exclude<Scope, 'global'>, keyof BudgetSubject> = {
+  app: 'app',
+  key: 'keyId',
+  customer: 'customer',
+  feature: 'feature',
+  model: 'model',
+};
+
+/** A budget as it applies to one request: which counter, which period. */
+export interface AppliedBudget {
+  budget: Budget;
+  /** The scope's value this counter is for ('*' for global). */
+  value: string;
+  window: PeriodWindow;
+  item: Omit<ReserveItem, 'amountNano'>;
+}
+
+export type Admission =
+  | { ok: true; reservationId: string | undefined; applied: AppliedBudget[] }
+  | { ok: false; refusedBy: AppliedBudget; spentNano: number; reservedNano: number };
+
+/** Sums of past spend, to rebuild counters from the ledger (by hour, for rolling windows). */
+export type SpendSource = (from: number, scope: Scope, value: string) => Promise<Map<number, number>>;
+
+const NANO = 1e9;
+const HOUR = 3_600_000;
+
+export function counterItem(budget: Budget, value: string, window: PeriodWindow, now: number): Omit<ReserveItem, 'amountNano'> {
+  const base = `b:${budget.id}:${value}`;
+  const limitNano = Math.round(budget.limitUsd * NANO);
+  if (budget.period !== 'rolling') return { key: `${base}:${window.key}`, limitNano };
+  return {
+    key: `${base}:rolling`,
+    spentKeys: rollingBuckets(budget.windowHours, now).map((h) => `${base}:${h}`),
+    spendKey: `${base}:${hourBucket(now)}`,
+    limitNano,
+  };
+}
+
+/**
+ * Admits a request only if every hard budget that covers it can hold its worst-case cost, reserving
+ * that amount on all of them at once; settles to the real cost afterwards. Counters start from the
+ * ledger the first time this process uses them, so a restart never resets spend.
+ */
+export class BudgetGuard {
+  /** One rebuild per counter; concurrent first requests wait for the same one. */
+  private readonly seeded = new Map<string, Promise<void>>();
+  /** Counters seen, for status of per-value budgets (e.g. each customer). */
+  private readonly seen = new Map<string, AppliedBudget>();
+
+  constructor(
+    private readonly budgets: () => Budget[],
+    private readonly state: BudgetState,
+    private readonly spendSource: SpendSource,
+    private readonly leaseMs = 10 * 60_000,
+  ) {}
+
+  applicable(subject: BudgetSubject, now: number): AppliedBudget[] {
+    const out: AppliedBudget[] = [];
+    for (const budget of this.budgets()) {
+      let value = '*';
+      if (budget.scope !== 'global') {
+        const actual = subject[SUBJECT_FIELD[budget.scope]];
+        if (actual === null) continue;
+        if (budget.match !== undefined && budget.match !== actual) continue;
+        value = actual;
+      }
+      const window = periodWindow(budget, now);
+      out.push({ budget, value, window, item: counterItem(budget, value, window, now) });
+    }
+    return out;
+  }
+
+  private seed(a: AppliedBudget): Promise<void> {
+    let done = this.seeded.get(a.item.key);
+    if (!done) this.seeded.set(a.item.key, (done = this.rebuild(a)));
+    return done;
+  }
+
+  private async rebuild(a: AppliedBudget): Promise<void> {
+    const byHour = await this.spendSource(a.window.start, a.budget.scope, a.value);
+    if (a.budget.period === 'rolling') {
+      const base = `b:${a.budget.id}:${a.value}`;
+      for (const [hour, nano] of byHour) await this.state.seed(`${base}:h${hour}`, nano);
+    } else {
+      let total = 0;
+      for (const nano of byHour.values()) total += nano;
+      await this.state.seed(a.item.key, total);
+    }
+  }
+
+  /** Reserves `worstCaseNano` on every hard budget covering the request, or refuses. */
+  async admit(subject: BudgetSubject, worstCaseNano: number, now: number): Promise<Admission> {
+    const applied = this.applicable(subject, now);
+    for (const a of applied) {
+      await this.seed(a);
+      this.seen.set(a.item.key, a);
+    }
+    const hard = applied.filter((a) => a.budget.mode === 'hard');
+    if (hard.length === 0) return { ok: true, reservationId: undefined, applied };
+    const result = await this.state.reserve(
+      hard.map((a) => ({ ...a.item, amountNano: worstCaseNano })),
+      this.leaseMs,
+    );
+    if (result.ok) return { ok: true, reservationId: result.reservationId, applied };
+    const refusedBy = hard.find((a) => a.item.key === result.key)!;
+    return { ok: false, refusedBy, spentNano: result.spentNano, reservedNano: result.reservedNano };
+  }
+
+  /** Books the real cost: hard budgets through their reservation, soft ones directly. */
+  async settle(admission: Admission & { ok: true }, actualNano: number): Promise<void> {
+    if (admission.reservationId) await this.state.settle(admission.reservationId, actualNano);
+    for (const a of admission.applied) {
+      if (a.budget.mode === 'soft' && actualNano > 0) await this.state.add(a.item.spendKey ?? a.item.key, actualNano);
+    }
+  }
+
+  async release(admission: Admission & { ok: true }): Promise<void> {
+    if (admission.reservationId) await this.state.release(admission.reservationId);
+  }
+
+  /** What is left on the tightest hard budget covering the request, in nano-USD. */
+  async remaining(applied: AppliedBudget[]): Promise<number | undefined> {
+    let min: number | undefined;
+    for (const a of applied) {
+      if (a.budget.mode !== 'hard') continue;
+      const s = await this.state.snapshot(a.item);
+      const left = Math.max(0, a.item.limitNano - s.spentNano - s.reservedNano);
+      min = min === undefined ? left : Math.min(min, left);
+    }
+    return min;
+  }
+
+  /** Every budget's state now: spent, reserved, remaining, reset time, projected spend at period end. */
+  async status(now: number): Promise<BudgetStatus[]> {
+    const out: BudgetStatus[] = [];
+    for (const budget of this.budgets()) {
+      const values = new Set<string>();
+      if (budget.scope === 'global') values.add('*');
+      else if (budget.match) values.add(budget.match);
+      for (const a of this.seen.values()) if (a.budget.id === budget.id) values.add(a.value);
+      for (const value of values) {
+        const window = periodWindow(budget, now);
+        out.push(await this.statusOf({ budget, value, window, item: counterItem(budget, value, window, now) }, now));
+      }
+    }
+    return out;
+  }
+
+  /** One budget counter's state. */
+  async statusOf(applied: AppliedBudget, now: number): Promise<BudgetStatus> {
+    const { budget, value, window } = applied;
+    await this.seed(applied);
+    const s = await this.state.snapshot(applied.item);
+    const limitNano = applied.item.limitNano;
+    const elapsed = Math.max(HOUR / 60, now - window.start);
+    const projected = budget.period === 'rolling' ? s.spentNano : (s.spentNano / elapsed) * (window.end - window.start);
+    return {
+      id: budget.id,
+      scope: budget.scope,
+      value,
+      mode: budget.mode,
+      period: budget.period,
+      limitUsd: budget.limitUsd,
+      spentUsd: s.spentNano / NANO,
+      reservedUsd: s.reservedNano / NANO,
+      remainingUsd: Math.max(0, limitNano - s.spentNano - s.reservedNano) / NANO,
+      spentNano: s.spentNano,
+      reservedNano: s.reservedNano,
+      periodStart: new Date(window.start).toISOString(),
+      resetsAt: new Date(window.end).toISOString(),
+      projectedUsd: Math.round(projected) / NANO,
+      usedShare: s.spentNano / limitNano,
+    };
+  }
+}
+
+export interface BudgetStatus {
+  id: string;
+  scope: Scope;
+  value: string;
+  mode: 'hard' | 'soft';
+  period: Budget['period'];
+  limitUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  remainingUsd: number;
+  spentNano: number;
+  reservedNano: number;
+  periodStart: string;
+  resetsAt: string;
+  projectedUsd: number;
+  usedShare: number;
+}

@@ -1,0 +1,48 @@
+import type { WindowState } from '../state/types.js';
+import type { LoopBreakerSettings } from './limits-schema.js';
+
+export type LoopVerdict =
+  | { ok: true }
+  | { ok: false; reason: string; retryAfterSeconds: number; trippedNow: boolean };
+
+/**
+ * The weekend-retry-loop breaker. Trips when one key sends the same normalised request more than
+ * `maxRepeats` times within the window, or keeps retrying through `maxConsecutiveErrors` upstream
+ * errors in a row; then refuses that request (or that key) for the cool-down.
+ */
+export class LoopBreaker {
+  constructor(private readonly state: WindowState) {}
+
+  async check(keyId: string, bodyHash: string, s: LoopBreakerSettings, now: number): Promise<LoopVerdict> {
+    if (!s.enabled) return { ok: true };
+    for (const [key, reason] of [
+      [`lb:key:${keyId}`, `${s.maxConsecutiveErrors} upstream errors in a row from this key`],
+      [`lb:req:${keyId}:${bodyHash}`, `the same request repeated more than ${s.maxRepeats} times in ${s.windowSeconds} s`],
+    ] as const) {
+      const until = await this.state.trippedUntil(key, now);
+      if (until !== undefined) return { ok: false, reason, retryAfterSeconds: Math.ceil((until - now) / 1000), trippedNow: false };
+    }
+    const repeats = await this.state.hit(`lb:rep:${keyId}:${bodyHash}`, 1, s.windowSeconds * 1000, now);
+    if (repeats > s.maxRepeats) {
+      await this.state.trip(`lb:req:${keyId}:${bodyHash}`, now + s.cooldownSeconds * 1000);
+      await this.state.reset(`lb:rep:${keyId}:${bodyHash}`);
+      return { ok: false, reason: `the same request repeated more than ${s.maxRepeats} times in ${s.windowSeconds} s`, retryAfterSeconds: s.cooldownSeconds, trippedNow: true };
+    }
+    return { ok: true };
+  }
+
+  /** Counts consecutive upstream errors per key; returns true when this one tripped the breaker. */
+  async outcome(keyId: string, upstreamError: boolean, s: LoopBreakerSettings, now: number): Promise<boolean> {
+    if (!s.enabled) return false;
+    const key = `lb:err:${keyId}`;
+    if (!upstreamError) {
+      if ((await this.state.peek(key, s.windowSeconds * 1000, now)) > 0) await this.state.reset(key);
+      return false;
+    }
+    const errors = await this.state.hit(key, 1, s.windowSeconds * 1000, now);
+    if (errors < s.maxConsecutiveErrors) return false;
+    await this.state.trip(`lb:key:${keyId}`, now + s.cooldownSeconds * 1000);
+    await this.state.reset(key);
+    return true;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Catalog, ModelEntry } from '../catalog/index.js';
+import type { TokenCounter } from '../tokens/index.js';
+import { promptText } from '../tokens/body-text.js';
+
+/** The output cap a request sets, in any dialect's field name. */
+export function requestedMaxOutput(body: Record<string, unknown>): number | undefined {
+  for (const field of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
+    const v = body[field];
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Math.floor(v);
+  }
+  return undefined;
+}
+
+/** Input tokens counted from the prompt, raised by the estimate's error band so it is an upper bound. */
+export function inputUpperBound(body: Record<string, unknown>, model: string, counter: TokenCounter): number {
+  const count = counter.countText(promptText(body), model);
+  return Math.ceil(count.tokens * (1 + count.errorBand));
+}
+
+/**
+ * The most a request can cost: every input token at the dearest input rate (a cache write), and
+ * `max_tokens` (or the model's output limit) of output for each of `n` choices, reasoning included.
+ */
+export function worstCaseNano(catalog: Catalog, entry: ModelEntry, inputTokens: number, outputTokens: number): number {
+  const plain = catalog.price(entry, { input: inputTokens, output: outputTokens }).costNano;
+  const cacheWrite = catalog.price(entry, { cache_write_1h: inputTokens, output: outputTokens }).costNano;
+  return Math.max(plain, cacheWrite);
+}
+
+export function outputBound(body: Record<string, unknown>, catalog: Catalog, entry: ModelEntry, embeddings: boolean): number {
+  if (embeddings) return 0;
+  const n = typeof body.n === 'number' && body.n > 1 ? Math.floor(body.n) : 1;
+  return (requestedMaxOutput(body) ?? catalog.maxOutputTokens(entry)) * n;
+}

@@ -1,0 +1,92 @@
+import { totalInputTokens, type Catalog, type ModelEntry, type Usage } from '../catalog/index.js';
+import type { LedgerRow } from '../ledger/types.js';
+import type { TokenCounter } from '../tokens/index.js';
+import type { Attribution } from './attribution.js';
+import { promptText } from '../tokens/body-text.js';
+
+/** What the pipeline knows about a request by the time it is metered. */
+export interface MeterInput {
+  id: string;
+  ts: number;
+  app: string;
+  keyId: string | null;
+  attribution: Attribution;
+  endpoint: string;
+  provider: string;
+  model: string;
+  requestedModel: string;
+  entry: ModelEntry | undefined;
+  /** The price of the model the client asked for, when routing chose another: routing's saving. */
+  requestedEntry?: ModelEntry | undefined;
+  stream: boolean;
+  body: Record<string, unknown>;
+  route: string | null;
+}
+
+export interface Outcome {
+  status: number;
+  errorCode: string | null;
+  /** Usage the provider reported (maybe partial). */
+  reported: Usage | undefined;
+  /** True when the provider's final usage arrived. */
+  complete: boolean;
+  /** Generated text seen, to estimate output when it was never reported. */
+  outputText: string;
+  returnedModel: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  cache?: 'hit' | 'miss' | null;
+  savedNano?: number;
+}
+
+/**
+ * The usage to bill. Reported usage wins. A request that got an answer but whose usage never (fully)
+ * arrived is estimated with the tokenizer and flagged; an upstream error with no usage costs 0.
+ */
+export function billableUsage(input: MeterInput, outcome: Outcome, counter: TokenCounter): { usage: Usage; estimated: boolean } {
+  const reported = outcome.reported ?? {};
+  if (outcome.complete) return { usage: reported, estimated: false };
+  const answered = outcome.status < 400 || outcome.outputText.length > 0;
+  if (!answered) return { usage: reported, estimated: false };
+  const usage: Usage = { ...reported };
+  if (totalInputTokens(usage) === 0) usage.input = counter.countText(promptText(input.body), input.model).tokens;
+  if (!usage.output && outcome.outputText) usage.output = counter.countText(outcome.outputText, input.model).tokens;
+  return { usage, estimated: true };
+}
+
+export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, counter: TokenCounter): LedgerRow {
+  const { usage, estimated } = billableUsage(input, outcome, counter);
+  const at = new Date(input.ts);
+  const priced = input.entry ? catalog.price(input.entry, usage, { at }) : undefined;
+  const costNano = outcome.cache === 'hit' ? 0 : (priced?.costNano ?? 0);
+  let savedNano = outcome.savedNano ?? 0;
+  if (outcome.savedNano === undefined && priced && input.requestedEntry && input.requestedEntry !== input.entry) {
+    savedNano = catalog.price(input.requestedEntry, usage, { at }).costNano - priced.costNano;
+  }
+  return {
+    id: input.id,
+    ts: input.ts,
+    app: input.app,
+    keyId: input.keyId,
+    ...input.attribution,
+    endpoint: input.endpoint,
+    provider: input.provider,
+    model: input.model,
+    requestedModel: input.requestedModel,
+    returnedModel: outcome.returnedModel,
+    stream: input.stream,
+    status: outcome.status,
+    errorCode: outcome.errorCode ?? (input.entry ? null : 'unpriced_model'),
+    usage,
+    tokensIn: totalInputTokens(usage),
+    tokensOut: (usage.output ?? 0) + (usage.output_audio ?? 0),
+    costNano,
+    savedNano,
+    cache: outcome.cache ?? null,
+    estimated,
+    latencyMs: Math.round(outcome.latencyMs * 100) / 100,
+    ttftMs: outcome.ttftMs === null ? null : Math.round(outcome.ttftMs * 100) / 100,
+    catalogVersion: catalog.version,
+    route: input.route,
+  };
+}

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_CACHE_POLICY, cacheMode, responseCacheKey, type CacheMode } from '../cache/index.js';
+import type { Catalog } from '../catalog/index.js';
+import { DEFAULT_APP_SETTINGS, type AppSettings, type Config } from '../config/schema.js';
+import type { BudgetStore } from '../controls/index.js';
+import type { KeyStore } from '../keys/index.js';
+import type { LedgerRow, LedgerStore } from '../ledger/types.js';
+import { nanoToDecimal } from '../money/format.js';
+import { attemptChain, routeRequest } from '../routing/index.js';
+import type { CacheStore } from '../state/types.js';
+import type { TokenCounter } from '../tokens/index.js';
+import { attribute, type Attribution } from './attribution.js';
+import { answerFromCache, storeAnswer } from './cache-step.js';
+import { handleEmbeddingsWithCache } from './embeddings-step.js';
+import { errorBody, GatewayError } from './errors.js';
+import type { Forwarder, SentRequest } from './forward.js';
+import { buildRow, type MeterInput, type Outcome } from './meter.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { Dialect, UpstreamConfig } from './providers/types.js';
+import { readBuffered, relayStream } from './relay.js';
+import { authenticate, bodyFacts, header, readRequestBody } from './request.js';
+import { checkLimits, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
+import { resolveTarget } from './target.js';
+
+export interface GatewayDeps extends ControlDeps {
+  config: Config;
+  catalog: Catalog;
+  counter: TokenCounter;
+  keys: KeyStore;
+  ledger: LedgerStore;
+  forwarder: Forwarder;
+  metrics: GatewayMetrics;
+  upstreams: UpstreamConfig[];
+  budgetStore: BudgetStore;
+  cache: CacheStore;
+}
+
+/** What every step knows about the request once it is authenticated and parsed. */
+export interface RequestContext {
+  id: string;
+  started: number;
+  now: number;
+  dialect: Dialect;
+  app: string;
+  appSettings: AppSettings;
+  keyId: string;
+  attribution: Attribution;
+  requestedModel: string;
+  body: Record<string, unknown>;
+  stream: boolean;
+  route: string | null;
+}
+
+const CACHEABLE: ReadonlySet<Dialect> = new Set(['openai-chat', 'openai-responses', 'anthropic-messages']);
+const RETRYABLE = (status: number) => status === 429 || status >= 500;
+
+/**
+ * One proxied request, top to bottom:
+ * authenticate → parse → attribute → loop breaker, rate limits → route (pick model) → cache lookup
+ * → for each model of the fallback chain: reserve budget (worst case) → forward → stream or buffer
+ * the answer while reading usage → price → record in the ledger (queued) → settle → cost headers.
+ */
+export async function handleProxy(req: IncomingMessage, res: ServerResponse, dialect: Dialect, deps: GatewayDeps): Promise<void> {
+  const started = performance.now();
+  const id = `req_${randomUUID().replaceAll('-', '')}`;
+  res.setHeader('x-burnrate-request-id', id);
+  try {
+    const key = authenticate(req, deps.keys);
+    const body = await readRequestBody(req, deps.config.maxBodyBytes);
+    const appSettings = deps.config.apps[key.app] ?? DEFAULT_APP_SETTINGS;
+    const attribution = attribute(req.headers, body);
+    const ctx: RequestContext = {
+      id, started, now: Date.now(), dialect, app: key.app, appSettings, keyId: key.id, attribution,
+      requestedModel: body.model, body, stream: body.stream === true, route: null,
+    };
+    const subject = { app: key.app, keyId: key.id, customer: attribution.customer, feature: attribution.feature };
+    const rateHeaders = await checkLimits(deps, appSettings, key.id, body, subject, ctx.now);
+    for (const [name, value] of Object.entries(rateHeaders)) res.setHeader(name, value);
+
+    const routing = deps.config.routing;
+    const decision = routeRequest(
+      {
+        model: body.model, app: key.app, feature: attribution.feature, task: header(req, 'x-burnrate-task') ?? null,
+        stickyId: attribution.conversation ?? attribution.customer,
+        ...(routing.rules.length ? bodyFacts(body) : { promptChars: 0, hasTools: false, hasImages: false }),
+      },
+      routing,
+    );
+    ctx.route = decision.route;
+
+    const policy = appSettings.cache ?? DEFAULT_CACHE_POLICY;
+    const cacheHeader = header(req, 'x-burnrate-cache');
+    if (dialect === 'openai-embeddings' && (cacheHeader === 'on' || (policy.embeddings && cacheHeader !== 'off'))) {
+      return await handleEmbeddingsWithCache(res, ctx, decision.model, policy.ttlSeconds, rateHeaders, deps);
+    }
+    const mode: CacheMode = CACHEABLE.has(dialect) ? cacheMode(body, policy, cacheHeader) : 'off';
+    const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, { ...body, model: decision.model });
+    if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
+    if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
+
+    await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
+  } catch (err) {
+    const gatewayError = err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', 'internal error');
+    if (!(err instanceof GatewayError)) console.error(`burnrate: ${id}: ${(err as Error).stack ?? String(err)}`);
+    sendError(res, dialect, gatewayError);
+  }
+}
+
+/**
+ * Tries the routed model, then its fallbacks on an upstream 429, 5xx or timeout, within the attempt
+ * limit and the deadline. Every attempt reserves budget and is recorded in the ledger.
+ */
+async function forwardWithFallbacks(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  routedModel: string,
+  subject: { app: string; keyId: string; customer: string | null; feature: string | null },
+  rateHeaders: Record<string, string>,
+  cacheKey: string | undefined,
+  ttlSeconds: number,
+  deps: GatewayDeps,
+): Promise<void> {
+  const { body, dialect } = ctx;
+  const routing = deps.config.routing;
+  const chain = attemptChain(routedModel, routing);
+  const requestedEntry = deps.catalog.tryResolve(ctx.requestedModel)?.entry;
+  // OpenAI streams report usage only when asked: ask, and hide the extra chunk from a client that did not.
+  let hideUsageChunk = false;
+  if (dialect === 'openai-chat' && ctx.stream) {
+    const opts = (body.stream_options ?? {}) as Record<string, unknown>;
+    if (opts.include_usage !== true) {
+      body.stream_options = { ...opts, include_usage: true };
+      hideUsageChunk = true;
+    }
+  }
+
+  for (let attempt = 0; attempt < chain.length; attempt++) {
+    const last = attempt === chain.length - 1 || performance.now() - ctx.started > routing.deadlineMs;
+    const initial = resolveTarget(chain[attempt]!, deps.upstreams, deps.catalog, ctx.appSettings);
+    body.model = initial.model;
+    const admitted = await reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now());
+    const target = admitted.target;
+    const route = [ctx.route, attempt > 0 ? `fallback:${attempt}` : null, admitted.route].filter(Boolean).join(' ') || null;
+    const meter: MeterInput = {
+      id: last || attempt === chain.length - 1 ? ctx.id : `${ctx.id}_a${attempt + 1}`,
+      ts: ctx.now, app: ctx.app, keyId: ctx.keyId, attribution: ctx.attribution, endpoint: dialect,
+      provider: target.upstream.name, model: target.model, requestedModel: ctx.requestedModel, entry: target.entry,
+      requestedEntry, stream: ctx.stream, body, route,
+    };
+    let sent: SentRequest;
+    try {
+      sent = await deps.forwarder.send(target.upstream, dialect, target.model, body, JSON.stringify(body), req.headers);
+    } catch (err) {
+      const e = err instanceof GatewayError ? err : new GatewayError(502, 'upstream_error', 'upstream unreachable');
+      await record(meter, failedOutcome(ctx.started, e), admitted, ctx.appSettings, deps);
+      if (last) throw e;
+      continue;
+    }
+    if (RETRYABLE(sent.status) && !last) {
+      const { outcome } = await readBuffered(sent, dialect, target.upstream.name, ctx.started).catch(() => ({ outcome: failedOutcome(ctx.started, new GatewayError(sent.status, 'upstream_error', '')) }));
+      await record(meter, outcome, admitted, ctx.appSettings, deps);
+      continue;
+    }
+    const answerHeaders = { ...admitted.headers, 'x-burnrate-model': target.model };
+    if (ctx.stream && sent.status < 400) {
+      const capture = cacheKey ? [] : undefined;
+      const outcome = await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture);
+      const row = await record(meter, { ...outcome, cache: cacheKey ? 'miss' : null }, admitted, ctx.appSettings, deps);
+      if (cacheKey && capture && !row.errorCode) await storeAnswer(deps.cache, cacheKey, ttlSeconds, 'text/event-stream', Buffer.concat(capture), row);
+      return;
+    }
+    let buffered;
+    try {
+      buffered = await readBuffered(sent, dialect, target.upstream.name, ctx.started);
+    } catch (err) {
+      await record(meter, failedOutcome(ctx.started, err as GatewayError), admitted, ctx.appSettings, deps);
+      throw err;
+    }
+    const row = await record(meter, { ...buffered.outcome, cache: cacheKey ? 'miss' : null }, admitted, ctx.appSettings, deps);
+    for (const [name, value] of Object.entries(answerHeaders)) res.setHeader(name, value);
+    res.writeHead(sent.status, { ...sent.headers, 'content-length': buffered.raw.length, 'x-burnrate-cost-usd': nanoToDecimal(row.costNano) });
+    res.end(buffered.raw);
+    if (cacheKey && sent.status === 200 && buffered.outcome.complete) {
+      await storeAnswer(deps.cache, cacheKey, ttlSeconds, sent.headers['content-type'] ?? 'application/json', buffered.raw, row);
+    }
+    return;
+  }
+}
+
+function failedOutcome(started: number, err: GatewayError): Outcome {
+  return {
+    status: err.status, errorCode: err.code, reported: undefined, complete: false, outputText: '',
+    returnedModel: null, latencyMs: performance.now() - started, ttftMs: null,
+  };
+}
+
+/** Prices the outcome, queues the ledger row, and settles the budget reservation to the same cost. */
+export async function record(meter: MeterInput, outcome: Outcome, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<LedgerRow> {
+  const row = buildRow(meter, outcome, deps.catalog, deps.counter);
+  deps.ledger.append(row);
+  deps.metrics.record(row.app, row.model, row.status, row.tokensIn, row.tokensOut, row.costNano, row.latencyMs / 1000);
+  if (admitted) {
+    const upstreamError = row.status >= 500 || row.status === 429;
+    await settle(deps, admitted, meter.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());
+  }
+  return row;
+}
+
+export function sendError(res: ServerResponse, dialect: Dialect, err: GatewayError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = errorBody(dialect, err);
+  res.writeHead(err.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...err.headers });
+  res.end(body);
+}

@@ -1,0 +1,10 @@
+export type * from './types.js';
+export * from './errors.js';
+export * from './registry.js';
+export * from './upstreams.js';
+export * from './route-model.js';
+export * from './usage/index.js';
+export * from './openai/index.js';
+export * from './anthropic/index.js';
+export * from './azure/index.js';
+export * from './simulated/index.js';

@@ -1,0 +1,108 @@
+import { EventBoundaries } from '../sse/event-boundaries.js';
+import { asBuffer } from '../sse/sse-decoder.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Hides the usage-only chunk (`"choices":[]` with a `usage` object) from an OpenAI chat stream, for a
+ * client that did not ask for `stream_options.include_usage` when the gateway added it to meter the
+ * request. Every other event passes through byte-identical, in order.
+ *
+ * `push()` returns the bytes that can be forwarded now: the complete events of what arrived, holding back
+ * an incomplete trailing event until its end arrives (a client cannot use half an event anyway).
+ * `flush()` returns what is held back at the end of the stream. The common case (a chunk of whole events
+ * without a usage object) returns the chunk itself, without copying.
+ */
+export class OpenAIUsageChunkFilter {
+  private readonly boundaries = new EventBoundaries();
+  private readonly ends: number[] = [];
+  private pending: Buffer = EMPTY;
+
+  push(chunk: Uint8Array): Uint8Array {
+    const from = this.pending.length;
+    const buf = from === 0 ? asBuffer(chunk) : Buffer.concat([this.pending, chunk]);
+    const ends = this.ends;
+    ends.length = 0;
+    this.boundaries.scan(buf, from, ends);
+    if (ends.length === 0) {
+      this.pending = buf; // a view: stream chunks are not reused by their producers
+      return EMPTY;
+    }
+    const last = ends[ends.length - 1]!;
+    this.pending = last === buf.length ? EMPTY : buf.subarray(last);
+    const out = strip(buf, last, ends);
+    return out === buf && from === 0 ? chunk : out;
+  }
+
+  flush(): Uint8Array {
+    const rest = this.pending;
+    this.pending = EMPTY;
+    if (rest.length === 0) return EMPTY;
+    return strip(rest, rest.length, [rest.length]);
+  }
+}
+
+/**
+ * Offset of the next `"usage"` key whose value is an object in `text` (compact or spaced JSON), or -1.
+ * `text` is the bytes decoded as latin1 (one char per byte: offsets are byte offsets), so V8's string
+ * search does the work: twice as fast as Buffer's multi-byte `indexOf`.
+ */
+function nextUsageObject(text: string, from: number): number {
+  let at = text.indexOf('usage"', from);
+  while (at !== -1) {
+    if (at > 0 && text.charCodeAt(at - 1) === 34 /* " */) {
+      let p = at + 6;
+      while (text.charCodeAt(p) === 32) p++;
+      if (text.charCodeAt(p) === 58 /* : */) {
+        p++;
+        while (text.charCodeAt(p) === 32) p++;
+        if (text.charCodeAt(p) === 123 /* { */) return at;
+      }
+    }
+    at = text.indexOf('usage"', at + 6);
+  }
+  return -1;
+}
+
+/** `buf[0, last)` without its usage-only events; `ends` are the event ends within it. */
+function strip(buf: Buffer, last: number, ends: readonly number[]): Buffer {
+  const text = buf.toString('latin1', 0, last);
+  let hit = nextUsageObject(text, 0);
+  if (hit === -1) return last === buf.length ? buf : buf.subarray(0, last);
+  let drops: [number, number][] | undefined;
+  let k = 0;
+  while (hit !== -1) {
+    while (ends[k]! <= hit) k++;
+    const start = k === 0 ? 0 : ends[k - 1]!;
+    const end = ends[k]!;
+    if (isUsageOnlyEvent(buf.toString('utf8', start, end))) (drops ??= []).push([start, end]);
+    hit = nextUsageObject(text, end);
+  }
+  if (!drops) return last === buf.length ? buf : buf.subarray(0, last);
+  const kept: Buffer[] = [];
+  let at = 0;
+  for (const [start, end] of drops) {
+    if (start > at) kept.push(buf.subarray(at, start));
+    at = end;
+  }
+  if (at < last) kept.push(buf.subarray(at, last));
+  return kept.length === 1 ? kept[0]! : Buffer.concat(kept);
+}
+
+/** An SSE event whose data is a chunk with no choices and a usage object. */
+function isUsageOnlyEvent(event: string): boolean {
+  const data: string[] = [];
+  for (const line of event.split(/\r\n|\r|\n/)) {
+    if (line.startsWith('data:')) data.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
+  }
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(data.join('\n'));
+  } catch {
+    return false;
+  }
+  if (typeof chunk !== 'object' || chunk === null) return false;
+  const { choices, usage } = chunk as { choices?: unknown; usage?: unknown };
+  const noChoices = choices == null || (Array.isArray(choices) && choices.length === 0);
+  return noChoices && typeof usage === 'object' && usage !== null;
+}

@@ -1,0 +1,3 @@
+export * from './readers.js';
+export { chatUsage, responsesUsage, embeddingsUsage } from './openai-usage.js';
+export { messageUsage } from './anthropic-usage.js';

@@ -1,0 +1,85 @@
+import type { Usage } from '../../../catalog/types.js';
+import { collectDeltaText, firstString, hasObjectValue } from '../sse/json-scan.js';
+import { SseDecoder } from '../sse/sse-decoder.js';
+import type { StreamUsageReader, UsageReport } from '../types.js';
+import type { DialectUsage } from './body-sniffing-reader.js';
+import { obj, str } from './fields.js';
+import { chatUsage } from './openai-usage.js';
+
+/** Delta fields whose strings are generated tokens: text, tool-call arguments, reasoning (DeepSeek, vLLM, OpenRouter). */
+const DELTA_KEYS: ReadonlySet<string> = new Set(['content', 'arguments', 'reasoning_content', 'reasoning', 'refusal']);
+const TEXT_FIELDS = ['content', 'reasoning_content', 'reasoning', 'refusal'] as const;
+
+function fromJson(body: unknown): UsageReport | undefined {
+  const b = obj(body);
+  const usage = chatUsage(b?.usage);
+  return usage ? { usage, model: str(b?.model) } : undefined;
+}
+
+/** Text of the choices of a completion (`message`) or of a chunk (`delta`). */
+function choicesText(choices: unknown, field: 'message' | 'delta', out: string[]): void {
+  if (!Array.isArray(choices)) return;
+  for (const choice of choices) {
+    const m = obj(obj(choice)?.[field]);
+    if (!m) continue;
+    for (const key of TEXT_FIELDS) {
+      const text = m[key];
+      if (typeof text === 'string' && text) out.push(text);
+    }
+    const calls = m.tool_calls;
+    if (Array.isArray(calls)) {
+      for (const call of calls) {
+        const args = obj(obj(call)?.function)?.arguments;
+        if (typeof args === 'string' && args) out.push(args);
+      }
+    }
+  }
+}
+
+/**
+ * Chat Completions stream: `data: {chunk}` events then `data: [DONE]`. With `stream_options.include_usage`
+ * the last chunk has `"choices":[]` and the `usage` (earlier chunks carry `"usage":null`). Content deltas
+ * are read by lexing the `delta` object only; only a chunk whose `usage` is an object is JSON-parsed.
+ */
+class ChatStreamReader implements StreamUsageReader {
+  private readonly sse = new SseDecoder((_event, data) => this.onData(data));
+  private readonly text: string[] = [];
+  private usage?: Usage;
+  private model?: string;
+
+  push(chunk: Uint8Array): void {
+    this.sse.push(chunk);
+  }
+
+  result(): ReturnType<StreamUsageReader['result']> {
+    return { usage: this.usage, complete: this.usage !== undefined, model: this.model, outputText: this.text.join('') };
+  }
+
+  private onData(data: string): void {
+    if (data.charCodeAt(0) !== 123 /* { */) return; // [DONE], or not JSON
+    if (this.model === undefined) this.model = firstString(data, 'model');
+    if (hasObjectValue(data, 'usage')) {
+      let chunk: Record<string, unknown> | undefined;
+      try {
+        chunk = obj(JSON.parse(data));
+      } catch {
+        return;
+      }
+      const usage = chatUsage(chunk?.usage);
+      if (usage) this.usage = usage;
+      choicesText(chunk?.choices, 'delta', this.text);
+      return;
+    }
+    collectDeltaText(data, DELTA_KEYS, this.text);
+  }
+}
+
+export const openaiChatUsage: DialectUsage = {
+  fromJson,
+  textOf(body) {
+    const out: string[] = [];
+    choicesText(obj(body)?.choices, 'message', out);
+    return out.join('');
+  },
+  sseReader: () => new ChatStreamReader(),
+};

@@ -1,0 +1,105 @@
+import type { ServerResponse } from 'node:http';
+import { responseText } from '../tokens/body-text.js';
+import { GatewayError } from './errors.js';
+import type { SentRequest } from './forward.js';
+import type { Outcome } from './meter.js';
+import { OpenAIUsageChunkFilter, USAGE_READERS } from './providers/index.js';
+import type { Dialect } from './providers/types.js';
+
+/** Non-streaming (and error) answers: read whole, take usage from the JSON. */
+export async function readBuffered(sent: SentRequest, dialect: Dialect, provider: string, started: number): Promise<{ outcome: Outcome; raw: Buffer }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of sent.body) chunks.push(Buffer.from(chunk));
+  const raw = Buffer.concat(chunks);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    if (sent.status < 400) throw new GatewayError(502, 'upstream_error', `upstream ${provider} answered with invalid JSON`);
+  }
+  const report = json === undefined ? undefined : USAGE_READERS[dialect].fromJson(json);
+  const outcome: Outcome = {
+    status: sent.status,
+    errorCode: sent.status >= 400 ? 'upstream_error' : null,
+    reported: report?.usage,
+    complete: report !== undefined,
+    outputText: sent.status < 400 && !report ? responseText(json) : '',
+    returnedModel: report?.model ?? null,
+    latencyMs: performance.now() - started,
+    ttftMs: null,
+  };
+  return { outcome, raw };
+}
+
+/**
+ * Streams: bytes go to the client as they arrive; usage is read on the side. A client that goes
+ * away stops the upstream, and the request is still recorded with what was seen.
+ */
+export async function relayStream(
+  res: ServerResponse,
+  sent: SentRequest,
+  dialect: Dialect,
+  headers: Record<string, string>,
+  hideUsageChunk: boolean,
+  started: number,
+  /** Collects the bytes sent to the client, to cache the stream. */
+  capture?: Buffer[],
+): Promise<Outcome> {
+  const reader = USAGE_READERS[dialect].streamReader();
+  const filter = hideUsageChunk ? new OpenAIUsageChunkFilter() : undefined;
+  res.writeHead(sent.status, { ...sent.headers, 'cache-control': 'no-cache', ...headers });
+  let ttftMs: number | null = null;
+  let errorCode: string | null = null;
+  let clientGone = false;
+  const onClose = () => {
+    if (!res.writableFinished) {
+      clientGone = true;
+      sent.abort();
+    }
+  };
+  res.on('close', onClose);
+  try {
+    for await (const chunk of sent.body) {
+      ttftMs ??= performance.now() - started;
+      reader.push(chunk);
+      const out = filter ? filter.push(chunk) : chunk;
+      capture?.push(Buffer.from(out));
+      if (out.length > 0 && !res.write(out) && !clientGone) await drained(res);
+      if (clientGone) break;
+    }
+    if (filter) {
+      const tail = filter.flush();
+      capture?.push(Buffer.from(tail));
+      res.write(tail);
+    }
+  } catch {
+    errorCode = clientGone ? 'client_closed' : 'upstream_cut';
+  }
+  if (clientGone) errorCode = 'client_closed';
+  res.off('close', onClose);
+  if (errorCode === 'upstream_cut') res.destroy();
+  else res.end();
+  const seen = reader.result();
+  return {
+    status: sent.status,
+    errorCode: seen.complete ? null : (errorCode ?? 'incomplete_stream'),
+    reported: seen.usage,
+    complete: seen.complete,
+    outputText: seen.outputText,
+    returnedModel: seen.model ?? null,
+    latencyMs: performance.now() - started,
+    ttftMs,
+  };
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApiKey, KeyStore } from '../keys/index.js';
+import { GatewayError } from './errors.js';
+import { presentedKey, readBody } from './http.js';
+
+export function authenticate(req: IncomingMessage, keys: KeyStore): ApiKey {
+  const key = keys.authenticate(presentedKey(req) ?? '');
+  if (!key) {
+    req.resume();
+    throw new GatewayError(401, 'authentication_failed', 'missing, unknown or revoked Burnrate key');
+  }
+  return key;
+}
+
+/** The JSON body, checked for the fields every wire format needs. */
+export async function readRequestBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown> & { model: string }> {
+  const raw = await readBody(req, limit);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new GatewayError(400, 'invalid_request', 'the request body is not valid JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new GatewayError(400, 'invalid_request', 'the request body must be a JSON object');
+  }
+  const body = parsed as Record<string, unknown>;
+  if (typeof body.model !== 'string' || !body.model) throw new GatewayError(400, 'invalid_request', '"model" is required and must be a string');
+  if (body.stream !== undefined && typeof body.stream !== 'boolean') throw new GatewayError(400, 'invalid_request', '"stream" must be a boolean');
+  return body as Record<string, unknown> & { model: string };
+}
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Facts routing rules look at, cheap to take from the body. */
+export function bodyFacts(body: Record<string, unknown>): { promptChars: number; hasTools: boolean; hasImages: boolean } {
+  const text = JSON.stringify(body.messages ?? body.input ?? '');
+  return {
+    promptChars: text.length + (typeof body.system === 'string' ? body.system.length : 0),
+    hasTools: Array.isArray(body.tools) && body.tools.length > 0,
+    hasImages: /"(image_url|input_image|image)"/.test(text),
+  };
+}

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Catalog } from '../catalog/index.js';
+import type { Config } from '../config/schema.js';
+import { SQLITE_MIGRATIONS } from '../db/migrations.js';
+import { openSqlite, type SqliteDb } from '../db/sqlite.js';
+import { AdminToken, KeyStore } from '../keys/index.js';
+import { SqliteLedger } from '../ledger/index.js';
+import { TokenCounter } from '../tokens/index.js';
+import { handleAdmin } from './admin/router.js';
+import { GatewayError } from './errors.js';
+import { Forwarder } from './forward.js';
+import { sendJson } from './http.js';
+import { GatewayMetrics } from './metrics.js';
+import { listModels } from './models.js';
+import { handleProxy, sendError, type GatewayDeps } from './pipeline.js';
+import type { Dialect } from './providers/types.js';
+import { buildUpstreams } from './upstreams.js';
+import { AlertCenter } from '../alerts/index.js';
+import { BudgetGuard, BudgetStore, LoopBreaker, RateLimiter, type SpendSource } from '../controls/index.js';
+import type { LedgerStore, SpendColumn } from '../ledger/types.js';
+import { MemoryBudgetState, MemoryCacheStore, MemoryWindowState } from '../state/index.js';
+
+const SPEND_COLUMN_OF_SCOPE: Record<string, SpendColumn | undefined> = { app: 'app', key: 'keyId', customer: 'customer', feature: 'feature', model: 'model' };
+
+/** Budget counters are rebuilt from the ledger: spend by hour since the period started. */
+function spendFromLedger(ledger: LedgerStore): SpendSource {
+  return (from, scope, value) => {
+    const column = SPEND_COLUMN_OF_SCOPE[scope];
+    return ledger.costByHour(from, column ? { column, value } : undefined);
+  };
+}
+
+const PROXY_ROUTES: Record<string, Dialect> = {
+  '/v1/chat/completions': 'openai-chat',
+  '/v1/responses': 'openai-responses',
+  '/v1/embeddings': 'openai-embeddings',
+  '/v1/messages': 'anthropic-messages',
+  '/v1/messages/count_tokens': 'anthropic-count-tokens',
+  // SDKs configured with a base URL without /v1 still work.
+  '/chat/completions': 'openai-chat',
+  '/responses': 'openai-responses',
+  '/embeddings': 'openai-embeddings',
+};
+
+export interface GatewayOptions {
+  config: Config;
+  env?: NodeJS.ProcessEnv;
+  /** Defaults to the bundled catalog plus `config.prices`. */
+  catalog?: Catalog;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  deps: GatewayDeps;
+  db: SqliteDb;
+  /** Set when this start generated the admin token (print it once). */
+  generatedAdminToken: string | undefined;
+  close(): Promise<void>;
+}
+
+/** The composition root: builds every part, wires the routes, listens. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const catalog = options.catalog ?? Catalog.load(config.prices);
+  const db = openSqlite(join(config.dataDir, 'burnrate.db'), SQLITE_MIGRATIONS);
+  const adminToken = new AdminToken(db, env.BURNRATE_ADMIN_TOKEN);
+  const ledger = new SqliteLedger(db);
+  const budgetStore = new BudgetStore(db, config.budgets);
+  const windows = new MemoryWindowState();
+  const deps: GatewayDeps = {
+    config,
+    catalog,
+    counter: new TokenCounter(),
+    keys: new KeyStore(db),
+    ledger,
+    forwarder: new Forwarder(config.simulated),
+    metrics: new GatewayMetrics(),
+    upstreams: buildUpstreams(config, env),
+    budgetStore,
+    budgets: new BudgetGuard(() => budgetStore.list(), new MemoryBudgetState(), spendFromLedger(ledger)),
+    rates: new RateLimiter(() => config.rateLimits, windows),
+    breaker: new LoopBreaker(windows),
+    alerts: new AlertCenter(db, config.alerts.webhooks),
+    cache: new MemoryCacheStore(config.cacheMaxMegabytes * 1024 * 1024),
+  };
+  const adminDeps = { ...deps, adminToken, metricsText: () => deps.metrics.registry.metrics() };
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const dialect = PROXY_ROUTES[path];
+    if (dialect && req.method === 'POST') {
+      void handleProxy(req, res, dialect, deps);
+      return;
+    }
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/v1/models' && req.method === 'GET') return listModels(req, res, deps);
+    if (path.startsWith('/api/') || path === '/metrics') {
+      void handleAdmin(req, res, new URL(rawUrl, 'http://gateway'), adminDeps);
+      return;
+    }
+    req.resume();
+    sendError(res, path.includes('messages') ? 'anthropic-messages' : 'openai-chat', new GatewayError(404, 'not_found', `no route ${req.method} ${path}`));
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    port,
+    deps,
+    db,
+    generatedAdminToken: adminToken.generated,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await deps.ledger.close();
+      await deps.forwarder.close();
+      deps.alerts.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import type { AlertCenter } from '../alerts/index.js';
+import type { Catalog } from '../catalog/index.js';
+import type { AppSettings, Config } from '../config/schema.js';
+import {
+  DEFAULT_LOOP_BREAKER,
+  inputUpperBound,
+  outputBound,
+  worstCaseNano,
+  type Admission,
+  type AppliedBudget,
+  type BudgetGuard,
+  type BudgetSubject,
+  type LoopBreaker,
+  type RateLimiter,
+} from '../controls/index.js';
+import type { TokenCounter } from '../tokens/index.js';
+import { canonicalHash } from '../util/canonical-hash.js';
+import { GatewayError } from './errors.js';
+import type { Dialect, UpstreamConfig } from './providers/types.js';
+import { resolveTarget, type Target } from './target.js';
+
+export interface ControlDeps {
+  config: Config;
+  catalog: Catalog;
+  counter: TokenCounter;
+  budgets: BudgetGuard;
+  rates: RateLimiter;
+  breaker: LoopBreaker;
+  alerts: AlertCenter;
+  upstreams: UpstreamConfig[];
+}
+
+export interface Admitted {
+  target: Target;
+  admission: Admission & { ok: true };
+  subject: BudgetSubject;
+  /** Headers every answer carries: rate-limit state, budget remaining. */
+  headers: Record<string, string>;
+  /** Why the model or max_tokens changed, for the ledger row. */
+  route: string | null;
+}
+
+const MAX_TOKEN_FIELD: Partial<Record<Dialect, string>> = {
+  'openai-chat': 'max_tokens',
+  'openai-responses': 'max_output_tokens',
+  'anthropic-messages': 'max_tokens',
+};
+
+/**
+ * The first controls: the loop breaker and rate limits. Returns the rate-limit headers to answer with;
+ * throws the refusal. Runs before the cache, so a loop is stopped even when it would hit the cache.
+ */
+export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, body: Record<string, unknown>, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Record<string, string>> {
+  const loopSettings = app.loopBreaker ?? deps.config.loopBreaker ?? DEFAULT_LOOP_BREAKER;
+  const verdict = await deps.breaker.check(keyId, canonicalHash(body), loopSettings, now);
+  if (!verdict.ok) {
+    if (verdict.trippedNow) {
+      deps.alerts.raise('loop_detected', `loop:${keyId}:${now}`, `runaway loop stopped for app ${subjectBase.app}: ${verdict.reason}`, { app: subjectBase.app, keyId, cooldownSeconds: verdict.retryAfterSeconds });
+    }
+    throw new GatewayError(429, 'loop_detected', `runaway loop detected: ${verdict.reason}; refused for ${verdict.retryAfterSeconds} s`, undefined, { 'retry-after': String(verdict.retryAfterSeconds) });
+  }
+  const rate = await deps.rates.check(subjectBase, now);
+  if (!rate.ok) {
+    throw new GatewayError(429, 'rate_limited', `rate limit reached: ${rate.reason}`, undefined, { ...rate.headers, 'retry-after': String(rate.retryAfterSeconds ?? 1) });
+  }
+  return rate.headers;
+}
+
+/**
+ * Budgets: reserve the request's worst case on every hard budget covering it, downgrading or clamping
+ * when a budget says so. Refusals happen here, before any provider is called.
+ */
+export async function reserveBudget(
+  deps: ControlDeps,
+  dialect: Dialect,
+  app: AppSettings,
+  body: Record<string, unknown>,
+  subjectBase: Omit<BudgetSubject, 'model'>,
+  initial: Target,
+  rateHeaders: Record<string, string>,
+  now: number,
+): Promise<Admitted> {
+  let target = initial;
+  let subject: BudgetSubject = { ...subjectBase, model: target.model };
+  let route: string | null = null;
+  if (deps.budgets.applicable(subject, now).length === 0) {
+    return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: rateHeaders, route };
+  }
+  if (!target.entry) {
+    throw new GatewayError(400, 'unknown_model', `model "${target.model}" has no price, so no budget can admit it`, { model: target.model });
+  }
+
+  const inputTokens = inputUpperBound(body, target.model, deps.counter);
+  const embeddings = dialect === 'openai-embeddings';
+  let worst = worstCaseNano(deps.catalog, target.entry, inputTokens, outputBound(body, deps.catalog, target.entry, embeddings));
+  let admission = await deps.budgets.admit(subject, worst, now);
+
+  if (!admission.ok && admission.refusedBy.budget.onLimit === 'downgrade' && admission.refusedBy.budget.downgradeTo) {
+    const budgetId = admission.refusedBy.budget.id;
+    target = resolveTarget(admission.refusedBy.budget.downgradeTo, deps.upstreams, deps.catalog, app);
+    body.model = target.model;
+    subject = { ...subject, model: target.model };
+    worst = worstCaseNano(deps.catalog, target.entry!, inputTokens, outputBound(body, deps.catalog, target.entry!, embeddings));
+    admission = await deps.budgets.admit(subject, worst, now);
+    route = `downgrade:${budgetId}`;
+  } else if (!admission.ok && admission.refusedBy.budget.onLimit === 'clamp' && MAX_TOKEN_FIELD[dialect]) {
+    const room = admission.refusedBy.item.limitNano - admission.spentNano - admission.reservedNano;
+    const maxOut = largestOutputThatFits(deps.catalog, target, inputTokens, outputBound(body, deps.catalog, target.entry, false), room);
+    if (maxOut >= 1) {
+      body[MAX_TOKEN_FIELD[dialect]!] = maxOut;
+      if (dialect === 'openai-chat') delete body.max_completion_tokens;
+      worst = worstCaseNano(deps.catalog, target.entry, inputTokens, outputBound(body, deps.catalog, target.entry, false));
+      admission = await deps.budgets.admit(subject, worst, now);
+      route = `clamp:${admission.ok ? maxOut : 0}`;
+    }
+  }
+  if (!admission.ok) throw budgetError(admission.refusedBy, admission.spentNano, admission.reservedNano, worst);
+
+  const remaining = await deps.budgets.remaining(admission.applied);
+  const headers = { ...rateHeaders };
+  if (remaining !== undefined) headers['x-burnrate-budget-remaining'] = (remaining / 1e9).toFixed(6);
+  return { target, admission, subject, headers, route };
+}
+
+/** The largest output (per choice) whose worst case fits in `roomNano`, by bisection. */
+function largestOutputThatFits(catalog: Catalog, target: Target, inputTokens: number, currentMax: number, roomNano: number): number {
+  let lo = 0;
+  let hi = currentMax;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (worstCaseNano(catalog, target.entry!, inputTokens, mid) <= roomNano) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function budgetError(a: AppliedBudget, spentNano: number, reservedNano: number, worstNano: number): GatewayError {
+  const b = a.budget;
+  const scope = b.scope === 'global' ? 'installation' : `${b.scope} ${a.value}`;
+  const usd = (n: number) => `$${(n / 1e9).toFixed(4)}`;
+  return new GatewayError(
+    429,
+    'budget_exceeded',
+    `budget "${b.id}" (${scope}, ${usd(a.item.limitNano)} per ${b.period === 'rolling' ? `${b.windowHours} h` : b.period}) cannot hold this request: spent ${usd(spentNano)}, reserved ${usd(reservedNano)}, this request may cost up to ${usd(worstNano)}; resets ${new Date(a.window.end).toISOString()}`,
+    { budget: b.id, limit_usd: b.limitUsd, spent_usd: spentNano / 1e9, reserved_usd: reservedNano / 1e9, worst_case_usd: worstNano / 1e9, resets_at: new Date(a.window.end).toISOString() },
+    { 'x-burnrate-budget-remaining': (Math.max(0, a.item.limitNano - spentNano - reservedNano) / 1e9).toFixed(6) },
+  );
+}
+
+/** After the answer: settle the reservation to the real cost, count rate windows, feed the breaker, alert. */
+export async function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
+  await deps.budgets.settle(admitted.admission, costNano);
+  await deps.rates.record(admitted.subject, tokens, costNano, now);
+  const loopSettings = app.loopBreaker ?? deps.config.loopBreaker ?? DEFAULT_LOOP_BREAKER;
+  if (await deps.breaker.outcome(keyId, upstreamError, loopSettings, now)) {
+    deps.alerts.raise('loop_detected', `errors:${keyId}:${now}`, `app ${admitted.subject.app}: ${loopSettings.maxConsecutiveErrors} upstream errors in a row; key ${keyId} paused for ${loopSettings.cooldownSeconds} s`, { app: admitted.subject.app, keyId });
+  }
+  await alertOnThresholds(deps, admitted.admission.applied, now);
+}
+
+async function alertOnThresholds(deps: ControlDeps, applied: AppliedBudget[], now: number): Promise<void> {
+  for (const a of applied) {
+    const status = await deps.budgets.statusOf(a, now);
+    const base = `budget:${a.budget.id}:${a.value}:${a.window.key}`;
+    for (const t of a.budget.alertAt) {
+      if (status.usedShare < t) continue;
+      deps.alerts.raise('budget_threshold', `${base}:${t}`, `budget "${a.budget.id}" (${a.budget.scope} ${a.value}) reached ${Math.round(t * 100)} % of $${a.budget.limitUsd}: $${status.spentUsd.toFixed(2)} spent`, { ...status, threshold: t });
+    }
+    if (a.budget.period !== 'rolling' && status.projectedUsd > a.budget.limitUsd && now - a.window.start > 3_600_000) {
+      deps.alerts.raise('budget_projection', `${base}:projection`, `budget "${a.budget.id}" (${a.budget.scope} ${a.value}) is projected to reach $${status.projectedUsd.toFixed(2)} by ${status.resetsAt}, over its $${a.budget.limitUsd} limit`, { ...status });
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { BudgetState, CounterSnapshot, ReserveItem, ReserveResult } from './types.js';
+
+interface Reservation {
+  items: ReserveItem[];
+  expiresAt: number;
+}
+
+/**
+ * Budget counters in this process. Check-and-reserve runs without an await in between, so it is
+ * atomic under any concurrency Node can produce. Reservations expire after their lease, so a lost
+ * settlement cannot hold budget forever.
+ */
+export class MemoryBudgetState implements BudgetState {
+  private readonly counters = new Map<string, CounterSnapshot>();
+  private readonly reservations = new Map<string, Reservation>();
+  private nextId = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private spentOf(item: Pick<ReserveItem, 'key' | 'spentKeys'>): number {
+    let spent = 0;
+    for (const k of item.spentKeys ?? [item.key]) spent += this.counters.get(k)?.spentNano ?? 0;
+    return spent;
+  }
+
+  private counter(key: string): CounterSnapshot {
+    let c = this.counters.get(key);
+    if (!c) this.counters.set(key, (c = { spentNano: 0, reservedNano: 0 }));
+    return c;
+  }
+
+  private expire(): void {
+    const now = this.now();
+    for (const [id, r] of this.reservations) if (r.expiresAt <= now) this.drop(id, r);
+  }
+
+  private drop(id: string, r: Reservation): void {
+    this.reservations.delete(id);
+    for (const item of r.items) this.counter(item.key).reservedNano -= item.amountNano;
+  }
+
+  async reserve(items: ReserveItem[], leaseMs: number): Promise<ReserveResult> {
+    this.expire();
+    for (const item of items) {
+      const spentNano = this.spentOf(item);
+      const reservedNano = this.counters.get(item.key)?.reservedNano ?? 0;
+      if (spentNano + reservedNano + item.amountNano > item.limitNano) {
+        return { ok: false, key: item.key, spentNano, reservedNano };
+      }
+    }
+    for (const item of items) this.counter(item.key).reservedNano += item.amountNano;
+    const reservationId = `r${++this.nextId}`;
+    this.reservations.set(reservationId, { items, expiresAt: this.now() + leaseMs });
+    return { ok: true, reservationId };
+  }
+
+  async settle(reservationId: string, actualNano: number): Promise<void> {
+    const r = this.reservations.get(reservationId);
+    if (!r) return;
+    this.drop(reservationId, r);
+    for (const item of r.items) this.counter(item.spendKey ?? item.key).spentNano += actualNano;
+  }
+
+  async release(reservationId: string): Promise<void> {
+    const r = this.reservations.get(reservationId);
+    if (r) this.drop(reservationId, r);
+  }
+
+  async add(key: string, amountNano: number): Promise<void> {
+    this.counter(key).spentNano += amountNano;
+  }
+
+  async snapshot(item: Pick<ReserveItem, 'key' | 'spentKeys'>): Promise<CounterSnapshot> {
+    this.expire();
+    return { spentNano: this.spentOf(item), reservedNano: this.counters.get(item.key)?.reservedNano ?? 0 };
+  }
+
+  async seed(key: string, spentNano: number): Promise<void> {
+    if (!this.counters.has(key)) this.counters.set(key, { spentNano, reservedNano: 0 });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Shared counters behind budgets, rate limits and the loop breaker. The in-process implementation
+ * serves one gateway; a Redis one (same interface) serves several. Every operation that checks and
+ * changes a counter is atomic.
+ */
+
+/**
+ * One budget a reservation must fit in: `spent + reserved + amount ≤ limit`. A calendar period has
+ * one counter (`key`, e.g. `b:team:2026-11`); a rolling window sums its hourly buckets (`spentKeys`)
+ * and books spend in the current one (`spendKey`).
+ */
+export interface ReserveItem {
+  /** Where reservations are held (and, for calendar periods, spend too). */
+  key: string;
+  /** Counters whose spend adds up to the budget's spend (default: [key]). */
+  spentKeys?: string[];
+  /** Where settled spend goes (default: key). */
+  spendKey?: string;
+  limitNano: number;
+  amountNano: number;
+}
+
+export type ReserveResult =
+  | { ok: true; reservationId: string }
+  | { ok: false; key: string; spentNano: number; reservedNano: number };
+
+export interface CounterSnapshot {
+  spentNano: number;
+  reservedNano: number;
+}
+
+export interface BudgetState {
+  /** Reserves `amountNano` on every item, or on none if any would exceed its limit. */
+  reserve(items: ReserveItem[], leaseMs: number): Promise<ReserveResult>;
+  /** Turns a reservation into spend of `actualNano` on each of its counters. */
+  settle(reservationId: string, actualNano: number): Promise<void>;
+  /** Drops a reservation without spending. */
+  release(reservationId: string): Promise<void>;
+  /** Adds spend directly (requests not reserved in advance, e.g. soft budgets). */
+  add(key: string, amountNano: number): Promise<void>;
+  snapshot(item: Pick<ReserveItem, 'key' | 'spentKeys'>): Promise<CounterSnapshot>;
+  /** Sets a counter's spend when it is rebuilt from the ledger, unless it already exists. */
+  seed(key: string, spentNano: number): Promise<void>;
+}
+
+/** Sliding-window counters for rate limits and the loop breaker. */
+export interface WindowState {
+  /** Adds `amount` to the window counter and returns the total within the last `windowMs`. */
+  hit(key: string, amount: number, windowMs: number, now: number): Promise<number>;
+  /** The current total without adding. */
+  peek(key: string, windowMs: number, now: number): Promise<number>;
+  /** Marks `key` tripped until `until` (ms). */
+  trip(key: string, until: number): Promise<void>;
+  /** When `key` is tripped, the time it reopens; else undefined. */
+  trippedUntil(key: string, now: number): Promise<number | undefined>;
+  reset(key: string): Promise<void>;
+}
+
+/** Bounded key-value storage with expiry, for the response and embeddings caches. */
+export interface CacheStore {
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: Buffer, ttlMs: number): Promise<void>;
+  /** Removes every entry whose key starts with `prefix`; returns how many. */
+  deletePrefix(prefix: string): Promise<number>;
+}
