@@ -13,7 +13,8 @@ export type LoopVerdict =
 export class LoopBreaker {
   constructor(private readonly state: WindowState) {}
 
-  async check(keyId: string, bodyHash: string, s: LoopBreakerSettings, now: number): Promise<LoopVerdict> {
+  /** Refuses a request (or key) that tripped the breaker and is cooling down. */
+  async tripped(keyId: string, bodyHash: string, s: LoopBreakerSettings, now: number): Promise<LoopVerdict> {
     if (!s.enabled) return { ok: true };
     for (const [key, reason] of [
       [`lb:key:${keyId}`, `${s.maxConsecutiveErrors} upstream errors in a row from this key`],
@@ -22,6 +23,15 @@ export class LoopBreaker {
       const until = await this.state.trippedUntil(key, now);
       if (until !== undefined) return { ok: false, reason, retryAfterSeconds: Math.ceil((until - now) / 1000), trippedNow: false };
     }
+    return { ok: true };
+  }
+
+  /**
+   * Counts a request about to go upstream; trips on too many repeats. Cache hits are not counted:
+   * a loop answered from the cache costs nothing.
+   */
+  async count(keyId: string, bodyHash: string, s: LoopBreakerSettings, now: number): Promise<LoopVerdict> {
+    if (!s.enabled) return { ok: true };
     const repeats = await this.state.hit(`lb:rep:${keyId}:${bodyHash}`, 1, s.windowSeconds * 1000, now);
     if (repeats > s.maxRepeats) {
       await this.state.trip(`lb:req:${keyId}:${bodyHash}`, now + s.cooldownSeconds * 1000);
@@ -32,6 +42,12 @@ export class LoopBreaker {
   }
 
   /** Counts consecutive upstream errors per key; returns true when this one tripped the breaker. */
+  /** Both steps at once, for callers without a cache in between. */
+  async check(keyId: string, bodyHash: string, s: LoopBreakerSettings, now: number): Promise<LoopVerdict> {
+    const verdict = await this.tripped(keyId, bodyHash, s, now);
+    return verdict.ok ? this.count(keyId, bodyHash, s, now) : verdict;
+  }
+
   async outcome(keyId: string, upstreamError: boolean, s: LoopBreakerSettings, now: number): Promise<boolean> {
     if (!s.enabled) return false;
     const key = `lb:err:${keyId}`;

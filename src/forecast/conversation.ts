@@ -37,8 +37,8 @@ function addTurnCost(models: PricedModel[], p: ScenarioPoint, k: number, weight:
   const add = (j: number, output: number, w: number) => {
     const input = Math.round(prompt + j * step);
     const cached = cachedTokens(p.caching, t, input);
-    const out_ = Math.round(output);
-    for (let m = 0; m < models.length; m++) out[m]! += w * callCostNano(models[m]!, input, cached, out_);
+    const outputTokens = Math.round(output);
+    for (let m = 0; m < models.length; m++) out[m]! += w * callCostNano(models[m]!, input, cached, outputTokens);
   };
   for (let j = 0; j < rounds; j++) add(j, t.toolCallTokens, weight);
   add(rounds, t.outputTokens, weight * (1 - frac));

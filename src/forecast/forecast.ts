@@ -1,12 +1,11 @@
 import type { Catalog } from '../catalog/index.js';
-import { NANO_PER_USD } from '../money/index.js';
 import { describeItem } from './line-items.js';
-import { evaluateMonth, type MonthCost, type PricedScenario } from './month.js';
+import { apiNano, evaluateMonth, type MonthCost, type PricedScenario } from './month.js';
 import { compilePoint } from './point.js';
 import { priceModel } from './pricing.js';
-import { project, tokenSpendNano } from './projection.js';
-import { Range } from './range.js';
-import type { ComparisonRow, Forecast, LineItem, UsdRange } from './result.js';
+import { isTokenSpend, project } from './projection.js';
+import { compare } from './compare.js';
+import { usd, type Forecast, type LineItem, type UsdRange } from './result.js';
 import type { Scenario } from './schema.js';
 import { sensitivity } from './sensitivity.js';
 import { corners, expectedValues, monteCarlo, type Evaluate } from './uncertainty.js';
@@ -32,8 +31,6 @@ export function sampleCount(s: Scenario, requested = DEFAULT_SAMPLES): number {
     s.models.length * (Math.ceil(s.traffic.turnsPerConversation.high) + 1) * (Math.ceil(s.perTurn.toolRounds.high) + 2);
   return Math.min(requested, Math.max(200, Math.floor(SAMPLING_CALL_BUDGET / callsPerSample)));
 }
-
-const usd = (nano: number) => Math.round(nano) / NANO_PER_USD;
 
 function priceScenario(s: Scenario, catalog: Catalog, at: Date): PricedScenario {
   return {
@@ -73,7 +70,7 @@ export function forecast(scenario: Scenario, catalog: Catalog, options: Forecast
   const spread = monteCarlo(
     inputs,
     evaluate,
-    { api: (m) => m.items[0]!.nano, running: runningNano, total: (m) => m.totalNano },
+    { api: apiNano, running: runningNano, total: (m) => m.totalNano },
     samples,
     seed,
   );
@@ -108,7 +105,7 @@ export function forecast(scenario: Scenario, catalog: Catalog, options: Forecast
     monthlyInfraUsd: usd(sum(items.expected, (id) => id.startsWith('infrastructure.'))),
     monthlyRunningUsd: usd(sum(items.expected, isRunning)),
     monthlyTotalUsd: usd(sum(items.expected)),
-    recommendedBudgetUsd: usd(tokenSpendNano([...items.high].map(([id, nano]) => ({ id, nano }))) * scenario.safetyFactor),
+    recommendedBudgetUsd: usd(sum(items.high, isTokenSpend) * scenario.safetyFactor),
     budgetBasis: `(API + embeddings) in the high case × safety factor ${scenario.safetyFactor}`,
     safetyFactor: scenario.safetyFactor,
     traffic: {
@@ -148,7 +145,7 @@ export function forecast(scenario: Scenario, catalog: Catalog, options: Forecast
       apiUsd: usd(projected.reduce((s, p) => s + p.apiNano, 0)),
       totalUsd: usd(projected.reduce((s, p) => s + p.totalNano, 0)),
     },
-    comparison: compared.length ? compare(scenario, priced, compared.map((m) => m.ref), catalog, at) : [],
+    comparison: compared.length ? compare(scenario, priced, compared) : [],
     sensitivity: sensitivity(inputs, evaluate).map((r) => ({
       input: r.input,
       expected: r.expected,
@@ -159,32 +156,4 @@ export function forecast(scenario: Scenario, catalog: Catalog, options: Forecast
     monteCarlo: { samples, seed, distribution: 'triangular' },
     assumptions: scenario,
   };
-}
-
-/** The scenario at expected values on its own mix (the baseline), then on each model alone. */
-function compare(scenario: Scenario, priced: PricedScenario, refs: string[], catalog: Catalog, at: Date): ComparisonRow[] {
-  const expectedMonth = (s: Scenario, p: PricedScenario) => evaluateMonth(compilePoint(s).point, p);
-  const base = expectedMonth(scenario, priced);
-  const row = (m: MonthCost, model: string, provider: string, id: string, baseline: boolean): ComparisonRow => ({
-    model,
-    provider,
-    id,
-    baseline,
-    perInteractionUsd: usd(m.perInteractionNano),
-    perConversationUsd: usd(m.perConversationNano),
-    monthlyApiUsd: usd(m.items[0]!.nano),
-    monthlyTotalUsd: usd(m.totalNano),
-    deltaMonthlyTotalUsd: usd(m.totalNano - base.totalNano),
-  });
-  const mix = scenario.models.map((m) => m.model).join(' + ');
-  const providers = [...new Set(priced.models.map((m) => m.entry.provider))].join(' + ');
-  const ids = priced.models.map((m) => m.entry.id).join(' + ');
-  return [
-    row(base, mix, providers, ids, true),
-    ...refs.map((ref) => {
-      const model = priceModel(catalog, ref, at);
-      const alone: Scenario = { ...scenario, models: [{ model: ref, share: new Range(1, 1, 1, { min: 0, max: Infinity }), batch: false }] };
-      return row(expectedMonth(alone, { ...priced, models: [model] }), ref, model.entry.provider, model.entry.id, false);
-    }),
-  ];
 }

@@ -35,6 +35,9 @@ export interface MonthCost {
   growth: number;
 }
 
+/** The month's model calls: evaluateMonth always lists the API first. */
+export const apiNano = (m: MonthCost) => m.items[0]!.nano;
+
 export function evaluateMonth(p: ScenarioPoint, priced: PricedScenario): MonthCost {
   const { traffic, perTurn, caching } = p;
   const turns = traffic.turnsPerConversation;

@@ -11,8 +11,10 @@ export function monthAt(c: MonthCost, month: number): { items: { id: string; nan
 }
 
 /** What a provider bills per token: model calls plus embeddings. This is what a spend cap meters. */
-export function tokenSpendNano(items: { id: string; nano: number }[]): number {
-  return items.reduce((s, i) => (i.id === 'api' || i.id === 'embeddings' ? s + i.nano : s), 0);
+export const isTokenSpend = (id: string) => id === 'api' || id === 'embeddings';
+
+function tokenSpendNano(items: { id: string; nano: number }[]): number {
+  return items.reduce((s, i) => (isTokenSpend(i.id) ? s + i.nano : s), 0);
 }
 
 export interface ProjectionMonthNano {

@@ -1,6 +1,9 @@
+import { NANO_PER_USD } from '../money/index.js';
 import type { Scenario } from './schema.js';
 
 /** All money in a Forecast is US dollars (floats, rounded to the nano-dollar). */
+export const usd = (nano: number) => Math.round(nano) / NANO_PER_USD;
+
 export interface UsdRange {
   low: number;
   expected: number;
@@ -101,7 +104,8 @@ export interface Forecast {
   lineItems: LineItem[];
   models: ModelShare[];
   projection: {
-    monthlyGrowth: UsdRange;
+    /** Traffic growth a month in each case (0.05 = +5 %), not dollars. */
+    monthlyGrowth: { low: number; expected: number; high: number };
     months: ProjectionMonth[];
     apiUsd: number;
     totalUsd: number;

@@ -85,6 +85,9 @@ const HumanReviewSchema = z.strictObject({
   share: share(1),
 });
 
+/** A line-item name like `vectorDatabase` or `vector database` (never `__proto__`). */
+const InfraName = z.string().regex(/^[A-Za-z][\w .-]{0,99}$/, 'a name of letters, digits, spaces, _ . -');
+
 const ScenarioObject = z.strictObject({
   name: z.string().min(1).max(200).default('scenario'),
   description: z.string().max(2000).optional(),
@@ -96,7 +99,7 @@ const ScenarioObject = z.strictObject({
   models: z.array(ModelShareSchema).min(1).max(10).optional(),
   knowledgeBase: KnowledgeBaseSchema.optional(),
   /** Monthly line items in US dollars, e.g. vectorDatabase: 70. */
-  infrastructure: z.record(z.string().min(1).max(100), ranged()).default({}),
+  infrastructure: z.record(InfraName, ranged()).default({}),
   maintenance: MaintenanceSchema.optional(),
   owner: OwnerSchema.optional(),
   humanReview: HumanReviewSchema.optional(),

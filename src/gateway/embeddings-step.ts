@@ -17,7 +17,16 @@ interface CachedVector {
  * The embeddings cache, the "partial caching" of RAG: each input string is cached on its own, so a
  * batch of 100 with 3 new strings sends only those 3 upstream and the answer is reassembled in order.
  */
-export async function handleEmbeddingsWithCache(res: ServerResponse, ctx: RequestContext, model: string, ttlSeconds: number, rateHeaders: Record<string, string>, deps: GatewayDeps): Promise<void> {
+export async function handleEmbeddingsWithCache(
+  res: ServerResponse,
+  ctx: RequestContext,
+  model: string,
+  ttlSeconds: number,
+  rateHeaders: Record<string, string>,
+  /** Counts the request against the loop breaker: only when it goes upstream. */
+  countUpstream: () => Promise<void>,
+  deps: GatewayDeps,
+): Promise<void> {
   const { body } = ctx;
   const single = typeof body.input === 'string';
   const inputs = single ? [body.input as string] : body.input;
@@ -44,6 +53,7 @@ export async function handleEmbeddingsWithCache(res: ServerResponse, ctx: Reques
   };
 
   if (missing.length > 0) {
+    await countUpstream();
     const upstreamBody = { ...body, model: target.model, input: missing.map((i) => (inputs as string[])[i]!) };
     const admitted = await reserveBudget(deps, ctx.dialect, ctx.appSettings, upstreamBody, { app: ctx.app, keyId: ctx.keyId, customer: ctx.attribution.customer, feature: ctx.attribution.feature }, target, rateHeaders, Date.now());
     const sent = await deps.forwarder.send(target.upstream, ctx.dialect, target.model, upstreamBody, JSON.stringify(upstreamBody), {});

@@ -20,7 +20,8 @@ import type { GatewayMetrics } from './metrics.js';
 import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { readBuffered, relayStream } from './relay.js';
 import { authenticate, bodyFacts, header, readRequestBody } from './request.js';
-import { checkLimits, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
+import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
+import { canonicalHash } from '../util/canonical-hash.js';
 import { resolveTarget } from './target.js';
 
 export interface GatewayDeps extends ControlDeps {
@@ -75,7 +76,8 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
       requestedModel: body.model, body, stream: body.stream === true, route: null,
     };
     const subject = { app: key.app, keyId: key.id, customer: attribution.customer, feature: attribution.feature };
-    const rateHeaders = await checkLimits(deps, appSettings, key.id, body, subject, ctx.now);
+    const bodyHash = canonicalHash(body);
+    const rateHeaders = await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now);
     for (const [name, value] of Object.entries(rateHeaders)) res.setHeader(name, value);
 
     const routing = deps.config.routing;
@@ -92,12 +94,14 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const policy = appSettings.cache ?? DEFAULT_CACHE_POLICY;
     const cacheHeader = header(req, 'x-burnrate-cache');
     if (dialect === 'openai-embeddings' && (cacheHeader === 'on' || (policy.embeddings && cacheHeader !== 'off'))) {
-      return await handleEmbeddingsWithCache(res, ctx, decision.model, policy.ttlSeconds, rateHeaders, deps);
+      const countUpstream = () => countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);
+      return await handleEmbeddingsWithCache(res, ctx, decision.model, policy.ttlSeconds, rateHeaders, countUpstream, deps);
     }
     const mode: CacheMode = CACHEABLE.has(dialect) ? cacheMode(body, policy, cacheHeader) : 'off';
     const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, { ...body, model: decision.model });
     if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
     if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
+    await countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);
 
     await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
   } catch (err) {

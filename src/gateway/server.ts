@@ -121,8 +121,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     db,
     generatedAdminToken: adminToken.generated,
     async close() {
+      // Stop accepting, let requests in flight finish (up to 10 s), then flush the ledger.
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(deadline);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await deps.ledger.close();

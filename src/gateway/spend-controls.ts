@@ -11,10 +11,10 @@ import {
   type BudgetGuard,
   type BudgetSubject,
   type LoopBreaker,
+  type LoopVerdict,
   type RateLimiter,
 } from '../controls/index.js';
 import type { TokenCounter } from '../tokens/index.js';
-import { canonicalHash } from '../util/canonical-hash.js';
 import { GatewayError } from './errors.js';
 import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { resolveTarget, type Target } from './target.js';
@@ -46,24 +46,35 @@ const MAX_TOKEN_FIELD: Partial<Record<Dialect, string>> = {
   'anthropic-messages': 'max_tokens',
 };
 
-/**
- * The first controls: the loop breaker and rate limits. Returns the rate-limit headers to answer with;
- * throws the refusal. Runs before the cache, so a loop is stopped even when it would hit the cache.
- */
-export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, body: Record<string, unknown>, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Record<string, string>> {
-  const loopSettings = app.loopBreaker ?? deps.config.loopBreaker ?? DEFAULT_LOOP_BREAKER;
-  const verdict = await deps.breaker.check(keyId, canonicalHash(body), loopSettings, now);
-  if (!verdict.ok) {
-    if (verdict.trippedNow) {
-      deps.alerts.raise('loop_detected', `loop:${keyId}:${now}`, `runaway loop stopped for app ${subjectBase.app}: ${verdict.reason}`, { app: subjectBase.app, keyId, cooldownSeconds: verdict.retryAfterSeconds });
-    }
-    throw new GatewayError(429, 'loop_detected', `runaway loop detected: ${verdict.reason}; refused for ${verdict.retryAfterSeconds} s`, undefined, { 'retry-after': String(verdict.retryAfterSeconds) });
+function loopSettingsOf(deps: ControlDeps, app: AppSettings) {
+  return app.loopBreaker ?? deps.config.loopBreaker ?? DEFAULT_LOOP_BREAKER;
+}
+
+function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app: string, keyId: string, now: number): GatewayError {
+  if (verdict.trippedNow) {
+    deps.alerts.raise('loop_detected', `loop:${keyId}:${now}`, `runaway loop stopped for app ${app}: ${verdict.reason}`, { app, keyId, cooldownSeconds: verdict.retryAfterSeconds });
   }
+  return new GatewayError(429, 'loop_detected', `runaway loop detected: ${verdict.reason}; refused for ${verdict.retryAfterSeconds} s`, undefined, { 'retry-after': String(verdict.retryAfterSeconds) });
+}
+
+/**
+ * The first controls: a tripped loop breaker and rate limits. Returns the rate-limit headers to
+ * answer with; throws the refusal.
+ */
+export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Record<string, string>> {
+  const verdict = await deps.breaker.tripped(keyId, bodyHash, loopSettingsOf(deps, app), now);
+  if (!verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
   const rate = await deps.rates.check(subjectBase, now);
   if (!rate.ok) {
     throw new GatewayError(429, 'rate_limited', `rate limit reached: ${rate.reason}`, undefined, { ...rate.headers, 'retry-after': String(rate.retryAfterSeconds ?? 1) });
   }
   return rate.headers;
+}
+
+/** Counts a request that is going upstream (not a cache hit) against the loop breaker. */
+export async function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: string, now: number): Promise<void> {
+  const verdict = await deps.breaker.count(keyId, bodyHash, loopSettingsOf(deps, app), now);
+  if (!verdict.ok) throw loopError(deps, verdict, appName, keyId, now);
 }
 
 /**
@@ -151,7 +162,7 @@ function budgetError(a: AppliedBudget, spentNano: number, reservedNano: number, 
 export async function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
   await deps.budgets.settle(admitted.admission, costNano);
   await deps.rates.record(admitted.subject, tokens, costNano, now);
-  const loopSettings = app.loopBreaker ?? deps.config.loopBreaker ?? DEFAULT_LOOP_BREAKER;
+  const loopSettings = loopSettingsOf(deps, app);
   if (await deps.breaker.outcome(keyId, upstreamError, loopSettings, now)) {
     deps.alerts.raise('loop_detected', `errors:${keyId}:${now}`, `app ${admitted.subject.app}: ${loopSettings.maxConsecutiveErrors} upstream errors in a row; key ${keyId} paused for ${loopSettings.cooldownSeconds} s`, { app: admitted.subject.app, keyId });
   }

@@ -67,7 +67,7 @@ describe('budget, projection, comparison, sensitivity', () => {
   it('prices the same scenario on other models side by side', () => {
     const f = run(base, { compare: ['claude-haiku-4-5', 'gpt-4.1'] });
     expect(f.comparison.map((c) => [c.model, c.baseline])).toEqual([['gpt-4o-mini', true], ['claude-haiku-4-5', false], ['gpt-4.1', false]]);
-    expect(f.comparison[0]!.monthlyApiUsd).toBe(f.monthlyApiUsd);
+    expect(f.comparison[0]!).toMatchObject({ monthlyApiUsd: f.monthlyApiUsd, monthlyTotalUsd: f.monthlyTotalUsd });
     // Haiku is 1 / 5 $/M against gpt-4o-mini's 0.15 / 0.6.
     const haiku = run({ ...base, model: 'claude-haiku-4-5' });
     expect(f.comparison[1]!.monthlyApiUsd).toBe(haiku.monthlyApiUsd);

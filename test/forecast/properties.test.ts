@@ -108,17 +108,20 @@ describe('forecast properties, for any valid scenario', () => {
     );
   });
 
-  it('finds the costlier end of a cache share even when expected traffic makes it irrelevant', () => {
-    // At expected values there is no traffic, so the response-cache share changes nothing there; the
-    // high case must still take its low end (less cached = costlier), or samples exceed "high".
+  it('finds the costlier end of each input even when expected traffic makes it irrelevant', () => {
+    // At expected values there is no traffic, so no share changes anything there. The high case must
+    // still take the cheap model's low share and the caches' low shares, or samples exceed "high".
     const f = run({
       traffic: { interactionsPerDay: { low: 0, expected: 0, high: 100 } },
       perTurn: { userMessageTokens: 1000, outputTokens: 100 },
       caching: { responseCacheShare: { low: 0, expected: 0.5, high: 0.9 }, promptCacheShare: { low: 0, expected: 0.5, high: 0.9 } },
-      model: 'claude-sonnet-4-5',
+      models: [
+        { model: 'gpt-4o-mini', share: { low: 0.1, expected: 0.5, high: 0.9 } },
+        { model: 'claude-sonnet-4-5', share: 0.5 },
+      ],
     }, { samples: 200 });
-    // 100 a day × 30 days × (1,000 × 3 + 100 × 15) / 1e6, nothing cached.
-    expect(nano(f.ranges.monthlyApiUsd.high)).toBe(3000 * 4_500_000);
+    // 3,000 interactions: 1/6 on gpt-4o-mini (1,000 × 0.15 + 100 × 0.6 per M), 5/6 on Sonnet (× 3 and × 15).
+    expect(f.ranges.monthlyApiUsd.high).toBeCloseTo(3000 * ((1 / 6) * 0.00021 + (5 / 6) * 0.0045), 9);
     expect(f.ranges.monthlyApiUsd.p90).toBeLessThanOrEqual(f.ranges.monthlyApiUsd.high);
   });
 

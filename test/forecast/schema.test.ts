@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,5 +90,20 @@ describe('loadScenario', () => {
     writeFileSync(file, 'traffic: [1, 2\nmodel: x\n');
     expect(() => loadScenario(file)).toThrow(/^invalid scenario .*broken\.yaml: [^\n]+$/);
     expect(() => loadScenario(join(dir, 'missing.yaml'))).toThrow(/^cannot read scenario .*missing\.yaml: ENOENT$/);
+  });
+});
+
+describe('infrastructure names', () => {
+  it('takes any plain name and refuses keys that are not names', () => {
+    expect(Object.keys(parseScenario({ ...minimal, infrastructure: { 'vector db': 70, queue_workers: 10 } }).infrastructure)).toEqual(['vector db', 'queue_workers']);
+    expect(error({ ...minimal, infrastructure: { '<b>db</b>': 5 } })).toMatch(/^invalid scenario: infrastructure\.<b>db<\/b>: /);
+  });
+});
+
+describe('docs/forecast.md', () => {
+  it('shows examples/support-bot.yaml verbatim, so the documented example is the one that runs', () => {
+    const read = (path: string) => readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(read('../../docs/forecast.md'))![1];
+    expect(block).toBe(read('../../examples/support-bot.yaml'));
   });
 });

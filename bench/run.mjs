@@ -1,0 +1,144 @@
+// `npm run bench`: requests/s and latency direct to an instant upstream, through a minimal
+// node:http + undici proxy (the floor), and through Burnrate (keys, metering, ledger on), unloaded
+// and at 10 and 50 connections, streaming and not, with ~2 KB bodies. Prints one table.
+// Options: BENCH_SECONDS (default 5 per cell), BENCH_SOAK=60 adds an RSS soak of that many seconds.
+import autocannon from 'autocannon';
+import { fork, spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SOAK = Number(process.env.BENCH_SOAK ?? 0);
+const here = new URL('.', import.meta.url).pathname;
+const bin = join(here, '..', 'bin', 'burnrate.js');
+const children = [];
+
+function startChild(script, args) {
+  return new Promise((resolve) => {
+    const child = fork(join(here, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(child);
+    child.once('message', (m) => resolve({ child, url: `http://127.0.0.1:${m.port}` }));
+  });
+}
+
+async function startBurnrate(name, upstreamUrl, config) {
+  const dir = mkdtempSync(join(tmpdir(), `burnrate-bench-${name}-`));
+  writeFileSync(join(dir, 'burnrate.yaml'), JSON.stringify({ dataDir: join(dir, 'data'), port: 0, ...config }));
+  const env = { ...process.env, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${upstreamUrl}/v1`, BURNRATE_ADMIN_TOKEN: 'bench' };
+  const key = JSON.parse(execFileSync(process.execPath, [bin, 'keys', 'create', '--app', 'bench', '--json', '-c', join(dir, 'burnrate.yaml')], { env, encoding: 'utf8' })).key;
+  const child = spawn(process.execPath, [bin, 'serve', '-c', join(dir, 'burnrate.yaml')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const url = await new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+  });
+  return { child, url, key };
+}
+
+/** A ~2 KB chat request; `i` makes each body distinct (as real traffic is). */
+function body(i, stream, fixed = false) {
+  const context = 'Order history: shoes (size 42, returned), boots (size 42, kept), sandals (size 41). '.repeat(20);
+  return JSON.stringify({
+    model: 'gpt-4o-mini',
+    temperature: 0,
+    max_tokens: 200,
+    stream,
+    messages: [
+      { role: 'system', content: `You are the support agent of a shoe shop. ${context}` },
+      { role: 'user', content: fixed ? 'Where is my parcel?' : `Where is parcel ${i}?` },
+    ],
+  });
+}
+
+async function load(url, key, stream, connections, fixed = false) {
+  let i = 0;
+  const result = await autocannon({
+    url: `${url}/v1/chat/completions`,
+    method: 'POST',
+    connections,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key ?? 'none'}` },
+    requests: [{ setupRequest: (req) => ({ ...req, body: body(i++, stream, fixed) }) }],
+  });
+  if (result.non2xx > 0 || result.errors > 0) console.error(`  warning: ${url} ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main() {
+  const upstream = await startChild('upstream.mjs', ['0']);
+  const floor = await startChild('floor-proxy.mjs', [upstream.url]);
+  const off = await startBurnrate('off', upstream.url, { loopBreaker: { enabled: false } });
+  const on = await startBurnrate('on', upstream.url, {
+    budgets: [{ id: 'bench-month', limitUsd: 1_000_000, period: 'month' }, { id: 'bench-app', scope: 'app', limitUsd: 1_000_000, period: 'day' }],
+    rateLimits: [{ scope: 'app', requestsPerMinute: 100_000_000 }],
+  });
+  const cached = await startBurnrate('cache', upstream.url, { loopBreaker: { enabled: false }, apps: { bench: { cache: { enabled: true } } } });
+
+  const targets = [
+    ['direct', upstream.url, undefined],
+    ['floor (node:http + undici)', floor.url, undefined],
+    ['burnrate', off.url, off.key],
+    ['burnrate + controls', on.url, on.key],
+  ];
+  const rows = [];
+  for (const stream of [false, true]) {
+    for (const connections of [1, 10, 50]) {
+      const cell = {};
+      for (const [name, url, key] of targets) {
+        await load(url, key, stream, Math.min(connections, 10)); // warm up
+        cell[name] = await load(url, key, stream, connections);
+      }
+      for (const [name] of targets) {
+        const r = cell[name];
+        const direct = cell.direct;
+        rows.push([name, stream ? 'stream' : 'json', connections, fmt(r.rps), fmt(r.p50, 2), fmt(r.p99, 2), name === 'direct' ? '' : fmt(r.p50 - direct.p50, 2), name === 'direct' ? '' : fmt(r.p99 - direct.p99, 2), name.startsWith('burnrate') ? `${fmt((100 * r.rps) / cell['floor (node:http + undici)'].rps)} %` : '']);
+      }
+    }
+  }
+  // Cache hits: the same request again and again, answered from the cache.
+  await load(cached.url, cached.key, false, 1, true);
+  const hit1 = await load(cached.url, cached.key, false, 1, true);
+  const hit50 = await load(cached.url, cached.key, false, 50, true);
+  const miss50 = await load(off.url, off.key, false, 50);
+  rows.push(['burnrate cache hit', 'json', 1, fmt(hit1.rps), fmt(hit1.p50, 2), fmt(hit1.p99, 2), '', '', '']);
+  rows.push(['burnrate cache hit', 'json', 50, fmt(hit50.rps), fmt(hit50.p50, 2), fmt(hit50.p99, 2), '', '', `${fmt(hit50.rps / miss50.rps, 1)}× miss`]);
+
+  const headers = ['target', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', '+p50 vs direct', '+p99 vs direct', 'vs floor'];
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  console.log(`\nBurnrate gateway benchmark — ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, ${SECONDS} s per cell\n`);
+  console.log(line(headers));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+  const mem = rssMb(off.child.pid);
+  console.log(`\nburnrate RSS after the run: ${fmt(mem.rss)} MB (peak ${fmt(mem.peak)} MB)`);
+
+  if (SOAK > 0) {
+    const before = rssMb(off.child.pid).rss;
+    const samples = [];
+    const timer = setInterval(() => samples.push(rssMb(off.child.pid).rss), 5000);
+    let i = 0;
+    await autocannon({ url: `${off.url}/v1/chat/completions`, method: 'POST', connections: 50, duration: SOAK, headers: { 'content-type': 'application/json', authorization: `Bearer ${off.key}` }, requests: [{ setupRequest: (req) => ({ ...req, body: body(i++, false) }) }] });
+    clearInterval(timer);
+    console.log(`soak ${SOAK} s at 50 connections: RSS ${fmt(before)} MB → ${samples.map((s) => fmt(s)).join(' → ')} MB`);
+  }
+}
+
+try {
+  await main();
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+}
