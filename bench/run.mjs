@@ -2,7 +2,7 @@
 // node:http + undici proxy (the floor), and through Burnrate (keys, metering, ledger on), unloaded
 // and at 10 and 50 connections, streaming and not, with ~2 KB bodies. Prints one table.
 // Options: BENCH_SECONDS (default 5 per cell), BENCH_SOAK=60 adds an RSS soak of that many seconds.
-import autocannon from 'autocannon';
+import { load as runLoad } from './load.mjs';
 import { fork, spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -55,18 +55,16 @@ function body(i, stream, fixed = false) {
   });
 }
 
-async function load(url, key, stream, connections, fixed = false) {
-  let i = 0;
-  const result = await autocannon({
+async function load(url, key, stream, connections, fixed = false, seconds = SECONDS) {
+  const result = await runLoad({
     url: `${url}/v1/chat/completions`,
-    method: 'POST',
     connections,
-    duration: SECONDS,
+    seconds,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key ?? 'none'}` },
-    requests: [{ setupRequest: (req) => ({ ...req, body: body(i++, stream, fixed) }) }],
+    makeBody: (i) => body(i, stream, fixed),
   });
-  if (result.non2xx > 0 || result.errors > 0) console.error(`  warning: ${url} ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  if (result.failed > 0) console.error(`  warning: ${url}: ${result.failed} failed requests`);
+  return result;
 }
 
 function rssMb(pid) {
@@ -98,13 +96,13 @@ async function main() {
     for (const connections of [1, 10, 50]) {
       const cell = {};
       for (const [name, url, key] of targets) {
-        await load(url, key, stream, Math.min(connections, 10)); // warm up
+        await load(url, key, stream, Math.min(connections, 10), false, 1); // warm up
         cell[name] = await load(url, key, stream, connections);
       }
       for (const [name] of targets) {
         const r = cell[name];
         const direct = cell.direct;
-        rows.push([name, stream ? 'stream' : 'json', connections, fmt(r.rps), fmt(r.p50, 2), fmt(r.p99, 2), name === 'direct' ? '' : fmt(r.p50 - direct.p50, 2), name === 'direct' ? '' : fmt(r.p99 - direct.p99, 2), name.startsWith('burnrate') ? `${fmt((100 * r.rps) / cell['floor (node:http + undici)'].rps)} %` : '']);
+        rows.push([name, stream ? 'stream' : 'json', connections, fmt(r.rps), fmt(r.p50, 3), fmt(r.p99, 3), name === 'direct' ? '' : fmt(r.p50 - direct.p50, 3), name === 'direct' ? '' : fmt(r.p99 - direct.p99, 3), name.startsWith('burnrate') ? `${fmt((100 * r.rps) / cell['floor (node:http + undici)'].rps)} %` : '']);
       }
     }
   }
@@ -113,8 +111,8 @@ async function main() {
   const hit1 = await load(cached.url, cached.key, false, 1, true);
   const hit50 = await load(cached.url, cached.key, false, 50, true);
   const miss50 = await load(off.url, off.key, false, 50);
-  rows.push(['burnrate cache hit', 'json', 1, fmt(hit1.rps), fmt(hit1.p50, 2), fmt(hit1.p99, 2), '', '', '']);
-  rows.push(['burnrate cache hit', 'json', 50, fmt(hit50.rps), fmt(hit50.p50, 2), fmt(hit50.p99, 2), '', '', `${fmt(hit50.rps / miss50.rps, 1)}× miss`]);
+  rows.push(['burnrate cache hit', 'json', 1, fmt(hit1.rps), fmt(hit1.p50, 3), fmt(hit1.p99, 3), '', '', '']);
+  rows.push(['burnrate cache hit', 'json', 50, fmt(hit50.rps), fmt(hit50.p50, 3), fmt(hit50.p99, 3), '', '', `${fmt(hit50.rps / miss50.rps, 1)}× miss`]);
 
   const headers = ['target', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', '+p50 vs direct', '+p99 vs direct', 'vs floor'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -130,8 +128,7 @@ async function main() {
     const before = rssMb(off.child.pid).rss;
     const samples = [];
     const timer = setInterval(() => samples.push(rssMb(off.child.pid).rss), 5000);
-    let i = 0;
-    await autocannon({ url: `${off.url}/v1/chat/completions`, method: 'POST', connections: 50, duration: SOAK, headers: { 'content-type': 'application/json', authorization: `Bearer ${off.key}` }, requests: [{ setupRequest: (req) => ({ ...req, body: body(i++, false) }) }] });
+    await load(off.url, off.key, false, 50, false, SOAK);
     clearInterval(timer);
     console.log(`soak ${SOAK} s at 50 connections: RSS ${fmt(before)} MB → ${samples.map((s) => fmt(s)).join(' → ')} MB`);
   }

@@ -5,17 +5,9 @@ import { BATCH_DISCOUNT_BY_PROVIDER, maxOutputFor, PATCH_VERSION, TIER_PATCHES }
 import { priceUsage, type UsageCost } from './cost.js';
 import { nearest } from './suggest.js';
 import type { ModelEntry, PriceVersion, ResolvedModel, Usage } from './types.js';
+import { UnknownModelError } from './errors.js';
 
-export class UnknownModelError extends Error {
-  override name = 'UnknownModelError';
-  readonly code = 'unknown_model';
-  constructor(
-    readonly model: string,
-    readonly suggestions: string[],
-  ) {
-    super(`unknown model "${model}"${suggestions.length ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`);
-  }
-}
+export { UnknownModelError };
 
 /** Other names people use for bundled providers in `provider/model` ids. */
 const PROVIDER_ALIASES: Record<string, string> = {
@@ -74,8 +66,10 @@ export class Catalog {
     return new Catalog(pricesFile ? { overrides: loadPriceOverrides(pricesFile) } : {});
   }
 
+  private ids: string[] | undefined;
+
   providerIds(): string[] {
-    return [...new Set(this.providers.map((p) => p.id))];
+    return (this.ids ??= [...new Set(this.providers.map((p) => p.id))]);
   }
 
   /** Resolves `gpt-4o`, `openai/gpt-4o`, `gpt-4o-2024-08-06`, an alias...; throws UnknownModelError. */
@@ -164,6 +158,7 @@ export class Catalog {
 
   /** The price version in force at `at`. */
   versionAt(entry: ModelEntry, at: Date = new Date()): PriceVersion {
+    if (entry.versions.length === 1) return entry.versions[0]!;
     const iso = at.toISOString();
     let chosen = entry.versions[0]!;
     for (const v of entry.versions) if (!v.from || v.from <= iso) chosen = v;

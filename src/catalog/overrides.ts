@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { z } from 'zod';
 import { parseOrThrow } from '../util/validate.js';
 import type { ModelEntry, Rates } from './types.js';

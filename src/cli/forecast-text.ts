@@ -1,8 +1,9 @@
+import { formatCount } from '../money/format.js';
 import type { Forecast } from '../forecast/index.js';
 import { formatUsd } from '../money/index.js';
 import { table } from './output.js';
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const count = formatCount;
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 function header(f: Forecast): string[] {

@@ -1,35 +1,38 @@
 import { Command, CommanderError } from 'commander';
-import { UnknownModelError } from '../catalog/index.js';
+import { UnknownModelError } from '../catalog/errors.js';
 import { ValidationError } from '../util/validate.js';
 import { UsageError } from './errors.js';
-import { registerPrices } from './commands/prices.js';
-import { registerTokens } from './commands/tokens.js';
-import { registerForecast } from './commands/forecast.js';
-import { registerServe } from './commands/serve.js';
-import { registerKeys } from './commands/keys.js';
-import { registerReport } from './commands/report.js';
-import { registerBudgets } from './commands/budgets.js';
 
-export function buildProgram(): Command {
+/**
+ * Each command's module is loaded only when that command runs (or for --help), so `burnrate
+ * forecast` does not pay for loading the gateway.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  forecast: async () => (await import('./commands/forecast.js')).registerForecast,
+  prices: async () => (await import('./commands/prices.js')).registerPrices,
+  tokens: async () => (await import('./commands/tokens.js')).registerTokens,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  keys: async () => (await import('./commands/keys.js')).registerKeys,
+  budgets: async () => (await import('./commands/budgets.js')).registerBudgets,
+  report: async () => (await import('./commands/report.js')).registerReport,
+};
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('burnrate')
     .description('Forecast, meter, cap and cut what AI costs in production')
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  registerPrices(program);
-  registerTokens(program);
-  registerForecast(program);
-  registerServe(program);
-  registerKeys(program);
-  registerReport(program);
-  registerBudgets(program);
+  const name = argv[2];
+  const wanted = name && COMMANDS[name] ? [name] : Object.keys(COMMANDS);
+  for (const n of wanted) (await COMMANDS[n]!())(program);
   return program;
 }
 
 /** Bad input is one line on stderr and exit code 2; anything else is a bug and says so. */
 export async function run(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { parseOrThrow, ValidationError } from '../util/validate.js';
 import { ConfigSchema, type Config } from './schema.js';
 

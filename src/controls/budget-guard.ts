@@ -60,6 +60,18 @@ export class BudgetGuard {
   private readonly seeded = new Map<string, Promise<void>>();
   /** Counters seen, for status of per-value budgets (e.g. each customer). */
   private readonly seen = new Map<string, AppliedBudget>();
+  /** Each budget's current period, reused until it ends (time-zone maths is slow). */
+  private readonly windows = new Map<Budget, PeriodWindow>();
+
+  private windowOf(budget: Budget, now: number): PeriodWindow {
+    let w = this.windows.get(budget);
+    if (!w || now >= w.end || now < w.start) {
+      w = periodWindow(budget, now);
+      if (this.windows.size > 1000) this.windows.clear();
+      this.windows.set(budget, w);
+    }
+    return w;
+  }
 
   constructor(
     private readonly budgets: () => Budget[],
@@ -78,7 +90,7 @@ export class BudgetGuard {
         if (budget.match !== undefined && budget.match !== actual) continue;
         value = actual;
       }
-      const window = periodWindow(budget, now);
+      const window = this.windowOf(budget, now);
       out.push({ budget, value, window, item: counterItem(budget, value, window, now) });
     }
     return out;
@@ -153,7 +165,7 @@ export class BudgetGuard {
       else if (budget.match) values.add(budget.match);
       for (const a of this.seen.values()) if (a.budget.id === budget.id) values.add(a.value);
       for (const value of values) {
-        const window = periodWindow(budget, now);
+        const window = this.windowOf(budget, now);
         out.push(await this.statusOf({ budget, value, window, item: counterItem(budget, value, window, now) }, now));
       }
     }

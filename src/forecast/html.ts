@@ -1,3 +1,4 @@
+import { formatCount } from '../money/format.js';
 import { formatUsd } from '../money/index.js';
 import type { Forecast, ProjectionMonth } from './result.js';
 
@@ -6,7 +7,7 @@ export function escapeHtml(value: unknown): string {
 }
 
 const usd = (n: number) => escapeHtml(formatUsd(n));
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const count = formatCount;
 
 /** Rows of cells, every cell escaped; the first column is a label, the rest right-aligned figures. */
 function htmlTable(headers: string[], rows: string[][]): string {

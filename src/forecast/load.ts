@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { ValidationError } from '../util/validate.js';
 import { parseScenario, type Scenario } from './schema.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { Pool, errors as undiciErrors } from 'undici';
 import { GatewayError } from './errors.js';
 import { adapterFor } from './providers/index.js';
 import { Simulator, type SimulateOptions } from './providers/simulated/index.js';
@@ -13,10 +13,17 @@ export interface SentRequest extends UpstreamResponse {
   abort(): void;
 }
 
-/** Sends requests to upstreams over pooled keep-alive connections (undici), or to the simulator. */
+/** Sends requests to upstreams over pooled keep-alive connections (undici pools), or to the simulator. */
 export class Forwarder {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  /** One keep-alive pool per upstream origin. */
+  private readonly pools = new Map<string, Pool>();
   private readonly simulator = new Simulator();
+
+  private poolFor(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) this.pools.set(origin, (pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000 })));
+    return pool;
+  }
 
   constructor(private readonly simulated: SimulateOptions) {}
 
@@ -25,7 +32,7 @@ export class Forwarder {
     dialect: Dialect,
     model: string,
     body: Record<string, unknown>,
-    bodyText: string,
+    bodyBytes: string | Buffer,
     clientHeaders: IncomingHttpHeaders,
   ): Promise<SentRequest> {
     if (upstream.kind === 'simulated') {
@@ -34,14 +41,14 @@ export class Forwarder {
       return { ...res, abort: () => controller.abort() };
     }
     const target = adapterFor(upstream.kind).request(upstream, dialect, clientHeaders, model);
-    const controller = new AbortController();
+    const pathStart = target.url.indexOf('/', target.url.indexOf('//') + 2);
+    const origin = pathStart === -1 ? target.url : target.url.slice(0, pathStart);
     try {
-      const res = await request(target.url, {
+      const res = await this.poolFor(origin).request({
         method: 'POST',
-        dispatcher: this.agent,
+        path: pathStart === -1 ? '/' : target.url.slice(pathStart),
         headers: { ...target.headers, 'content-type': 'application/json' },
-        body: bodyText,
-        signal: controller.signal,
+        body: bodyBytes,
         headersTimeout: upstream.timeoutMs,
         bodyTimeout: upstream.timeoutMs,
       });
@@ -49,14 +56,14 @@ export class Forwarder {
       for (const [k, v] of Object.entries(res.headers)) {
         if (v !== undefined && !DROP_RESPONSE_HEADERS.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       }
-      return { status: res.statusCode, headers, body: res.body, abort: () => controller.abort() };
+      return { status: res.statusCode, headers, body: res.body, abort: () => res.body.destroy() };
     } catch (err) {
       throw toGatewayError(err, upstream);
     }
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
   }
 }
 

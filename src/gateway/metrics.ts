@@ -1,39 +1,64 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+/**
+ * Prometheus metrics of one gateway instance, kept as plain numbers in maps and rendered in the
+ * text exposition format on scrape. (prom-client cost ~65 µs a request here — a quarter of the
+ * gateway's throughput — because it hashes label sets on every update.)
+ */
+const BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** Prometheus metrics of one gateway instance (its own registry: no process-global state). */
+interface Series {
+  app: string;
+  model: string;
+  requests: Map<number, number>;
+  tokensIn: number;
+  tokensOut: number;
+  costNano: number;
+  buckets: number[];
+  sumSeconds: number;
+  count: number;
+}
+
+const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
 export class GatewayMetrics {
-  readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'burnrate_requests_total',
-    help: 'Proxied requests, by app, model and HTTP status',
-    labelNames: ['app', 'model', 'status'] as const,
-    registers: [this.registry],
-  });
-  private readonly tokens = new Counter({
-    name: 'burnrate_tokens_total',
-    help: 'Tokens, by app, model and direction (in, out)',
-    labelNames: ['app', 'model', 'direction'] as const,
-    registers: [this.registry],
-  });
-  private readonly cost = new Counter({
-    name: 'burnrate_cost_usd_total',
-    help: 'Dollars spent, by app and model',
-    labelNames: ['app', 'model'] as const,
-    registers: [this.registry],
-  });
-  private readonly latency = new Histogram({
-    name: 'burnrate_request_duration_seconds',
-    help: 'End-to-end request duration through the gateway, by app and model',
-    labelNames: ['app', 'model'] as const,
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
+  private readonly series = new Map<string, Series>();
 
   record(app: string, model: string, status: number, tokensIn: number, tokensOut: number, costNano: number, seconds: number): void {
-    this.requests.inc({ app, model, status: String(status) });
-    if (tokensIn) this.tokens.inc({ app, model, direction: 'in' }, tokensIn);
-    if (tokensOut) this.tokens.inc({ app, model, direction: 'out' }, tokensOut);
-    if (costNano) this.cost.inc({ app, model }, costNano / 1e9);
-    this.latency.observe({ app, model }, seconds);
+    const key = `${app}\u0000${model}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = { app, model, requests: new Map(), tokensIn: 0, tokensOut: 0, costNano: 0, buckets: BUCKETS.map(() => 0), sumSeconds: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    s.requests.set(status, (s.requests.get(status) ?? 0) + 1);
+    s.tokensIn += tokensIn;
+    s.tokensOut += tokensOut;
+    s.costNano += costNano;
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) s.buckets[i]!++;
+    s.sumSeconds += seconds;
+    s.count++;
+  }
+
+  /** The Prometheus text exposition format (version 0.0.4). */
+  render(): string {
+    const out: string[] = [];
+    const all = [...this.series.values()];
+    const labels = (s: Series, extra = '') => `app="${escape(s.app)}",model="${escape(s.model)}"${extra}`;
+    out.push('# HELP burnrate_requests_total Proxied requests, by app, model and HTTP status', '# TYPE burnrate_requests_total counter');
+    for (const s of all) for (const [status, n] of s.requests) out.push(`burnrate_requests_total{${labels(s, `,status="${status}"`)}} ${n}`);
+    out.push('# HELP burnrate_tokens_total Tokens, by app, model and direction (in, out)', '# TYPE burnrate_tokens_total counter');
+    for (const s of all) {
+      out.push(`burnrate_tokens_total{${labels(s, ',direction="in"')}} ${s.tokensIn}`);
+      out.push(`burnrate_tokens_total{${labels(s, ',direction="out"')}} ${s.tokensOut}`);
+    }
+    out.push('# HELP burnrate_cost_usd_total Dollars spent, by app and model', '# TYPE burnrate_cost_usd_total counter');
+    for (const s of all) out.push(`burnrate_cost_usd_total{${labels(s)}} ${s.costNano / 1e9}`);
+    out.push('# HELP burnrate_request_duration_seconds End-to-end request duration through the gateway', '# TYPE burnrate_request_duration_seconds histogram');
+    for (const s of all) {
+      BUCKETS.forEach((b, i) => out.push(`burnrate_request_duration_seconds_bucket{${labels(s, `,le="${b}"`)}} ${s.buckets[i]}`));
+      out.push(`burnrate_request_duration_seconds_bucket{${labels(s, ',le="+Inf"')}} ${s.count}`);
+      out.push(`burnrate_request_duration_seconds_sum{${labels(s)}} ${s.sumSeconds}`);
+      out.push(`burnrate_request_duration_seconds_count{${labels(s)}} ${s.count}`);
+    }
+    return `${out.join('\n')}\n`;
   }
 }

@@ -49,6 +49,8 @@ export interface RequestContext {
   attribution: Attribution;
   requestedModel: string;
   body: Record<string, unknown>;
+  /** The bytes the client sent: forwarded as they are when nothing in the body had to change. */
+  raw: Buffer;
   stream: boolean;
   route: string | null;
 }
@@ -68,15 +70,17 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
   res.setHeader('x-burnrate-request-id', id);
   try {
     const key = authenticate(req, deps.keys);
-    const body = await readRequestBody(req, deps.config.maxBodyBytes);
+    const { body, raw } = await readRequestBody(req, deps.config.maxBodyBytes);
     const appSettings = deps.config.apps[key.app] ?? DEFAULT_APP_SETTINGS;
     const attribution = attribute(req.headers, body);
     const ctx: RequestContext = {
       id, started, now: Date.now(), dialect, app: key.app, appSettings, keyId: key.id, attribution,
-      requestedModel: body.model, body, stream: body.stream === true, route: null,
+      requestedModel: body.model, body, raw, stream: body.stream === true, route: null,
     };
     const subject = { app: key.app, keyId: key.id, customer: attribution.customer, feature: attribution.feature };
-    const bodyHash = canonicalHash(body);
+    let hash: string | undefined;
+    // Hashed only when the loop breaker needs it, before any step changes the body.
+    const bodyHash = () => (hash ??= canonicalHash(body));
     const rateHeaders = await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now);
     for (const [name, value] of Object.entries(rateHeaders)) res.setHeader(name, value);
 
@@ -155,7 +159,8 @@ async function forwardWithFallbacks(
     };
     let sent: SentRequest;
     try {
-      sent = await deps.forwarder.send(target.upstream, dialect, target.model, body, JSON.stringify(body), req.headers);
+      const unchanged = !hideUsageChunk && target.model === ctx.requestedModel && !admitted.route;
+      sent = await deps.forwarder.send(target.upstream, dialect, target.model, body, unchanged ? ctx.raw : JSON.stringify(body), req.headers);
     } catch (err) {
       const e = err instanceof GatewayError ? err : new GatewayError(502, 'upstream_error', 'upstream unreachable');
       await record(meter, failedOutcome(ctx.started, e), admitted, ctx.appSettings, deps);

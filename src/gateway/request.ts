@@ -12,8 +12,10 @@ export function authenticate(req: IncomingMessage, keys: KeyStore): ApiKey {
   return key;
 }
 
-/** The JSON body, checked for the fields every wire format needs. */
-export async function readRequestBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown> & { model: string }> {
+export type RequestBody = Record<string, unknown> & { model: string };
+
+/** The JSON body, checked for the fields every wire format needs, and its raw bytes. */
+export async function readRequestBody(req: IncomingMessage, limit: number): Promise<{ body: RequestBody; raw: Buffer }> {
   const raw = await readBody(req, limit);
   let parsed: unknown;
   try {
@@ -27,7 +29,7 @@ export async function readRequestBody(req: IncomingMessage, limit: number): Prom
   const body = parsed as Record<string, unknown>;
   if (typeof body.model !== 'string' || !body.model) throw new GatewayError(400, 'invalid_request', '"model" is required and must be a string');
   if (body.stream !== undefined && typeof body.stream !== 'boolean') throw new GatewayError(400, 'invalid_request', '"stream" must be a boolean');
-  return body as Record<string, unknown> & { model: string };
+  return { body: body as RequestBody, raw };
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {

@@ -87,15 +87,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     alerts: new AlertCenter(db, config.alerts.webhooks),
     cache: new MemoryCacheStore(config.cacheMaxMegabytes * 1024 * 1024),
   };
-  const adminDeps = { ...deps, adminToken, metricsText: () => deps.metrics.registry.metrics() };
+  const adminDeps = { ...deps, adminToken, metricsText: async () => deps.metrics.render() };
 
+  /** Proxied requests not yet recorded: shutdown waits for them before closing the ledger. */
+  let inflight = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const dialect = PROXY_ROUTES[path];
     if (dialect && req.method === 'POST') {
-      void handleProxy(req, res, dialect, deps);
+      inflight++;
+      void handleProxy(req, res, dialect, deps).finally(() => inflight--);
       return;
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -132,6 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         });
         server.closeIdleConnections();
       });
+      for (const end = Date.now() + 10_000; inflight > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
       await deps.ledger.close();
       await deps.forwarder.close();
       deps.alerts.close();

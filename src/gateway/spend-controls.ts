@@ -61,9 +61,12 @@ function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app:
  * The first controls: a tripped loop breaker and rate limits. Returns the rate-limit headers to
  * answer with; throws the refusal.
  */
-export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Record<string, string>> {
-  const verdict = await deps.breaker.tripped(keyId, bodyHash, loopSettingsOf(deps, app), now);
-  if (!verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
+export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Record<string, string>> {
+  const settings = loopSettingsOf(deps, app);
+  if (settings.enabled) {
+    const verdict = await deps.breaker.tripped(keyId, bodyHash(), settings, now);
+    if (!verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
+  }
   const rate = await deps.rates.check(subjectBase, now);
   if (!rate.ok) {
     throw new GatewayError(429, 'rate_limited', `rate limit reached: ${rate.reason}`, undefined, { ...rate.headers, 'retry-after': String(rate.retryAfterSeconds ?? 1) });
@@ -72,8 +75,10 @@ export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: st
 }
 
 /** Counts a request that is going upstream (not a cache hit) against the loop breaker. */
-export async function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: string, now: number): Promise<void> {
-  const verdict = await deps.breaker.count(keyId, bodyHash, loopSettingsOf(deps, app), now);
+export async function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: () => string, now: number): Promise<void> {
+  const settings = loopSettingsOf(deps, app);
+  if (!settings.enabled) return;
+  const verdict = await deps.breaker.count(keyId, bodyHash(), settings, now);
   if (!verdict.ok) throw loopError(deps, verdict, appName, keyId, now);
 }
 

@@ -93,6 +93,7 @@ export class KeyStore {
       this.byHash.clear();
       this.loadedAt = now;
     }
+    if (secret.length > 200) return undefined;
     const hash = hashSecret(secret);
     let key = this.byHash.get(hash);
     if (key === undefined) {

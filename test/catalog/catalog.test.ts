@@ -130,3 +130,13 @@ describe('price overrides', () => {
     expect(() => loadPriceOverrides(file)).toThrow(/models\.0\.input/);
   });
 });
+
+describe('bundled catalog snapshot', () => {
+  it('the JSON snapshot written by the build equals what the package gives', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { providersFromPackage, bundledPackageVersion } = await import('../../src/catalog/bundled.js');
+    const snapshot = JSON.parse(readFileSync(new URL('../../dist/catalog/bundled-snapshot.json', import.meta.url), 'utf8'));
+    expect(snapshot.version).toBe(bundledPackageVersion());
+    expect(snapshot.providers).toEqual(JSON.parse(JSON.stringify(providersFromPackage())));
+  });
+});

@@ -1,3 +1,4 @@
+import { formatCount } from '../../money/format.js';
 import type { Command } from 'commander';
 import { Catalog } from '../../catalog/index.js';
 import { printJson, table } from '../output.js';
@@ -42,7 +43,7 @@ export function registerPrices(program: Command): void {
             num(r.outputPerM),
             num(r.cacheReadPerM),
             num(r.cacheWritePerM),
-            r.contextWindow ? r.contextWindow.toLocaleString('en-US') : '-',
+            r.contextWindow ? formatCount(r.contextWindow) : '-',
           ]),
         ),
       );

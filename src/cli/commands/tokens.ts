@@ -1,3 +1,4 @@
+import { formatCount } from '../../money/format.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TokenCounter } from '../../tokens/index.js';
@@ -21,6 +22,6 @@ export function registerTokens(program: Command): void {
       const count = new TokenCounter().countText(text, opts.model);
       if (opts.json) return printJson({ model: opts.model, characters: text.length, ...count });
       const band = count.exact ? 'exact' : `estimate ±${Math.round(count.errorBand * 100)}% (${count.family} tokenizer is not public)`;
-      console.log(`${count.tokens.toLocaleString('en-US')} tokens for ${opts.model} (${band}), ${text.length.toLocaleString('en-US')} characters`);
+      console.log(`${formatCount(count.tokens)} tokens for ${opts.model} (${band}), ${formatCount(text.length)} characters`);
     });
 }
