@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   keys: async () => (await import('./commands/keys.js')).registerKeys,
   budgets: async () => (await import('./commands/budgets.js')).registerBudgets,
   report: async () => (await import('./commands/report.js')).registerReport,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
 };
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {

@@ -99,4 +99,32 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       CREATE INDEX alerts_ts ON alerts (ts);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      ALTER TABLE ledger ADD COLUMN prompt_cache_saved_nano INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE rollup_hour (
+        hour INTEGER NOT NULL,
+        app TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        feature TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_nano INTEGER NOT NULL,
+        saved_nano INTEGER NOT NULL,
+        PRIMARY KEY (hour, app, provider, model, feature, customer)
+      );
+      CREATE TABLE rollup_savings_day (
+        day TEXT NOT NULL,
+        app TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        saved_nano INTEGER NOT NULL,
+        PRIMARY KEY (day, app, kind)
+      );
+    `,
+  },
 ];

@@ -82,6 +82,7 @@ export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, 
     tokensOut: (usage.output ?? 0) + (usage.output_audio ?? 0),
     costNano,
     savedNano,
+    promptCacheSavedNano: input.entry && usage.cache_read ? promptCacheSaving(catalog, input.entry, usage.cache_read, at) : 0,
     cache: outcome.cache ?? null,
     estimated,
     latencyMs: Math.round(outcome.latencyMs * 100) / 100,
@@ -89,4 +90,9 @@ export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, 
     catalogVersion: catalog.version,
     route: input.route,
   };
+}
+
+/** Cached input billed at the cache-read rate instead of the full input rate. */
+function promptCacheSaving(catalog: Catalog, entry: ModelEntry, cachedTokens: number, at: Date): number {
+  return Math.max(0, catalog.price(entry, { input: cachedTokens }, { at }).costNano - catalog.price(entry, { cache_read: cachedTokens }, { at }).costNano);
 }

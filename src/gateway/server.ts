@@ -6,9 +6,11 @@ import type { Config } from '../config/schema.js';
 import { SQLITE_MIGRATIONS } from '../db/migrations.js';
 import { openSqlite, type SqliteDb } from '../db/sqlite.js';
 import { AdminToken, KeyStore } from '../keys/index.js';
-import { SqliteLedger } from '../ledger/index.js';
+import { SqliteLedger, SqliteLedgerQueries } from '../ledger/index.js';
 import { TokenCounter } from '../tokens/index.js';
-import { handleAdmin } from './admin/router.js';
+import { handleAdmin, type AdminDeps } from './admin/router.js';
+import { demoRequester } from './demo-request.js';
+import { serveDashboard } from './static.js';
 import { GatewayError } from './errors.js';
 import { Forwarder } from './forward.js';
 import { sendJson } from './http.js';
@@ -87,7 +89,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     alerts: new AlertCenter(db, config.alerts.webhooks),
     cache: new MemoryCacheStore(config.cacheMaxMegabytes * 1024 * 1024),
   };
-  const adminDeps = { ...deps, adminToken, metricsText: async () => deps.metrics.render() };
+  const adminDeps: AdminDeps = {
+    ...deps,
+    adminToken,
+    queries: new SqliteLedgerQueries(db, () => ledger.flush()),
+    metricsText: async () => deps.metrics.render(),
+    demoRequest: demoRequester(deps, () => url),
+  };
 
   /** Proxied requests not yet recorded: shutdown waits for them before closing the ledger. */
   let inflight = 0;
@@ -107,6 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       void handleAdmin(req, res, new URL(rawUrl, 'http://gateway'), adminDeps);
       return;
     }
+    if (req.method === 'GET' && !path.startsWith('/v1/')) return serveDashboard(req, res, path);
     req.resume();
     sendError(res, path.includes('messages') ? 'anthropic-messages' : 'openai-chat', new GatewayError(404, 'not_found', `no route ${req.method} ${path}`));
   });
@@ -116,9 +125,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   return {
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url,
     port,
     deps,
     db,

@@ -40,3 +40,16 @@ export function rollUp<K extends unknown[]>(rows: LedgerRow[], keyOf: (r: Ledger
   }
   return [...groups.values()];
 }
+
+export type SavingKind = 'response_cache' | 'embeddings_cache' | 'routing' | 'prompt_cache';
+
+/** Where a row's savings came from. */
+export function savingsOf(row: LedgerRow): [SavingKind, number][] {
+  const out: [SavingKind, number][] = [];
+  if (row.savedNano !== 0) {
+    const kind: SavingKind = row.endpoint === 'openai-embeddings' ? 'embeddings_cache' : row.cache === 'hit' ? 'response_cache' : 'routing';
+    out.push([kind, row.savedNano]);
+  }
+  if (row.promptCacheSavedNano > 0) out.push(['prompt_cache', row.promptCacheSavedNano]);
+  return out;
+}

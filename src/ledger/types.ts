@@ -29,6 +29,8 @@ export interface LedgerRow {
   costNano: NanoUsd;
   /** What this request did not cost thanks to the cache or routing. */
   savedNano: NanoUsd;
+  /** What the provider's prompt cache saved: cached input at the cache rate instead of the full one. */
+  promptCacheSavedNano: NanoUsd;
   cache: 'hit' | 'miss' | null;
   /** True when usage (or part of it) was estimated because the provider never reported it. */
   estimated: boolean;
@@ -74,4 +76,40 @@ export interface LedgerStore {
   costByHour(from: number, filter?: { column: SpendColumn; value: string }): Promise<Map<number, number>>;
   /** Flushes and releases the storage. */
   close(): Promise<void>;
+}
+
+export const DIMENSIONS = ['model', 'app', 'feature', 'customer', 'provider'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export interface Filters {
+  app?: string | undefined;
+  model?: string | undefined;
+  feature?: string | undefined;
+  customer?: string | undefined;
+}
+
+/** One rollup cell: a time bucket (day `YYYY-MM-DD` or hour index) and a dimension value. */
+export interface SeriesPoint {
+  bucket: string;
+  key: string;
+  requests: number;
+  errors: number;
+  tokensIn: number;
+  tokensOut: number;
+  costNano: number;
+  savedNano: number;
+}
+
+/** The read side the analytics and the dashboard use; every query answers from rollups or an index. */
+export interface LedgerQueries {
+  /** Per day in [fromDay, toDay), split by `by` (or one series when null). */
+  daily(fromDay: string, toDay: string, by: Dimension | null, filters: Filters): Promise<SeriesPoint[]>;
+  /** Per hour index (floor(ts / 3.6e6)) in [fromHour, toHour). */
+  hourly(fromHour: number, toHour: number, by: Dimension | null, filters: Filters): Promise<SeriesPoint[]>;
+  /** Cost per conversation over the days (filtered by app only: conversations roll up per app). */
+  conversations(fromDay: string, toDay: string, app: string | undefined): Promise<{ conversation: string; app: string; requests: number; costNano: number }[]>;
+  /** Savings by kind over the days. */
+  savings(fromDay: string, toDay: string, app: string | undefined): Promise<{ kind: string; savedNano: number }[]>;
+  /** Ledger rows in [from, to), newest first. */
+  requests(from: number, to: number, filters: Filters, limit: number, offset: number): Promise<{ total: number; rows: LedgerRow[] }>;
 }

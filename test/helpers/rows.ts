@@ -32,6 +32,7 @@ export function makeRow(over: Partial<LedgerRow> = {}): LedgerRow {
     ttftMs: null,
     catalogVersion: 'test',
     route: null,
+    promptCacheSavedNano: 0,
     ...over,
   };
 }

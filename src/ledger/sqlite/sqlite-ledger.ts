@@ -1,12 +1,13 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../../db/sqlite.js';
-import { rollUp, utcDay, type RollupDelta } from '../rollup.js';
+import { rollUp, savingsOf, utcDay, type RollupDelta } from '../rollup.js';
 import type { GroupBy, LedgerRow, LedgerStore, SpendColumn, UsageGroup, UsageQuery } from '../types.js';
 
-const COLUMNS = [
+export const COLUMNS = [
   'id', 'ts', 'app', 'key_id', 'feature', 'customer', 'conversation', 'user', 'tags', 'endpoint', 'provider',
   'model', 'requested_model', 'returned_model', 'stream', 'status', 'error_code', 'usage', 'tokens_in',
   'tokens_out', 'cost_nano', 'saved_nano', 'cache', 'estimated', 'latency_ms', 'ttft_ms', 'catalog_version', 'route',
+  'prompt_cache_saved_nano',
 ] as const;
 
 function toParams(r: LedgerRow): unknown[] {
@@ -14,13 +15,13 @@ function toParams(r: LedgerRow): unknown[] {
     r.id, r.ts, r.app, r.keyId, r.feature, r.customer, r.conversation, r.user, r.tags ? JSON.stringify(r.tags) : null,
     r.endpoint, r.provider, r.model, r.requestedModel, r.returnedModel, r.stream ? 1 : 0, r.status, r.errorCode,
     JSON.stringify(r.usage), r.tokensIn, r.tokensOut, r.costNano, r.savedNano, r.cache, r.estimated ? 1 : 0,
-    r.latencyMs, r.ttftMs, r.catalogVersion, r.route,
+    r.latencyMs, r.ttftMs, r.catalogVersion, r.route, r.promptCacheSavedNano,
   ];
 }
 
-type DbRow = Record<(typeof COLUMNS)[number], string | number | null>;
+export type DbRow = Record<(typeof COLUMNS)[number], string | number | null>;
 
-function fromDb(d: DbRow): LedgerRow {
+export function fromDb(d: DbRow): LedgerRow {
   return {
     id: d.id as string,
     ts: d.ts as number,
@@ -50,6 +51,7 @@ function fromDb(d: DbRow): LedgerRow {
     ttftMs: d.ttft_ms as number | null,
     catalogVersion: d.catalog_version as string,
     route: d.route as string | null,
+    promptCacheSavedNano: d.prompt_cache_saved_nano as number,
   };
 }
 
@@ -81,6 +83,8 @@ export class SqliteLedger implements LedgerStore {
   private readonly insertRow: Statement;
   private readonly upsertDay: Statement;
   private readonly upsertConversation: Statement;
+  private readonly upsertHour: Statement;
+  private readonly upsertSavings: Statement;
   private readonly writeBatch: (rows: LedgerRow[]) => void;
   private closed = false;
 
@@ -102,6 +106,15 @@ export class SqliteLedger implements LedgerStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (day, app, conversation) DO UPDATE SET ${ROLLUP_SET}`,
     );
+    this.upsertHour = db.prepare(
+      `INSERT INTO rollup_hour (hour, app, provider, model, feature, customer, requests, errors, tokens_in, tokens_out, cost_nano, saved_nano)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hour, app, provider, model, feature, customer) DO UPDATE SET ${ROLLUP_SET}`,
+    );
+    this.upsertSavings = db.prepare(
+      `INSERT INTO rollup_savings_day (day, app, kind, saved_nano) VALUES (?, ?, ?, ?)
+       ON CONFLICT (day, app, kind) DO UPDATE SET saved_nano = saved_nano + excluded.saved_nano`,
+    );
     this.writeBatch = db.transaction((rows: LedgerRow[]) => {
       // Rollups count only rows that were new, so a replayed batch cannot count twice.
       const fresh = rows.filter((r) => this.insertRow.run(toParams(r)).changes === 1);
@@ -111,6 +124,17 @@ export class SqliteLedger implements LedgerStore {
       for (const [key, d] of rollUp(fresh, (r) => (r.conversation ? [utcDay(r.ts), r.app, r.conversation] : undefined))) {
         this.upsertConversation.run(...key, ...deltaParams(d));
       }
+      for (const [key, d] of rollUp(fresh, (r) => [Math.floor(r.ts / 3_600_000), r.app, r.provider, r.model, r.feature ?? '', r.customer ?? ''])) {
+        this.upsertHour.run(...key, ...deltaParams(d));
+      }
+      const savings = new Map<string, number>();
+      for (const r of fresh) {
+        for (const [kind, nano] of savingsOf(r)) {
+          const k = `${utcDay(r.ts)}\u0000${r.app}\u0000${kind}`;
+          savings.set(k, (savings.get(k) ?? 0) + nano);
+        }
+      }
+      for (const [k, nano] of savings) this.upsertSavings.run(...k.split('\u0000'), nano);
     });
     this.timer = setInterval(() => this.flushNow(), options.flushIntervalMs ?? 100);
     this.timer.unref();
