@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqliteDb } from '../db/sqlite.js';
+import type { SqlClient } from '../db/sql-client.js';
 
 export type AlertKind = 'budget_threshold' | 'budget_projection' | 'loop_detected' | 'unknown_model' | 'anomaly';
 
@@ -20,23 +20,23 @@ const backoffMs = (attempts: number) => Math.min(300_000, 1000 * 2 ** attempts);
 
 interface AlertRow {
   id: string;
-  ts: number;
+  ts: number | string;
   kind: AlertKind;
   message: string;
   details: string;
-  delivered_at: number | null;
+  delivered_at: number | string | null;
   attempts: number;
   last_error: string | null;
 }
 
 const toAlert = (r: AlertRow): Alert => ({
   id: r.id,
-  ts: r.ts,
+  ts: Number(r.ts),
   kind: r.kind,
   message: r.message,
   details: JSON.parse(r.details) as Record<string, unknown>,
-  deliveredAt: r.delivered_at,
-  attempts: r.attempts,
+  deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+  attempts: Number(r.attempts),
   lastError: r.last_error,
 });
 
@@ -49,27 +49,41 @@ export class AlertCenter {
   private delivering = false;
   /** Dedupe keys already raised by this process: repeats skip the database. */
   private readonly raised = new Set<string>();
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly sql: SqlClient,
     private readonly webhooks: string[],
     private readonly post: (url: string, body: string) => Promise<void> = postJson,
   ) {}
 
-  /** Records an alert unless one with the same dedupe key exists; returns whether it is new. */
-  raise(kind: AlertKind, dedupeKey: string, message: string, details: Record<string, unknown> = {}): boolean {
-    if (this.raised.has(dedupeKey)) return false;
+  /**
+   * Records an alert unless one with the same dedupe key exists (in this process or, through the
+   * database's unique key, in any other), then delivers it. Never throws: alerting must not fail a request.
+   */
+  raise(kind: AlertKind, dedupeKey: string, message: string, details: Record<string, unknown> = {}): void {
+    if (this.raised.has(dedupeKey)) return;
     this.raised.add(dedupeKey);
-    const inserted =
-      this.db
-        .prepare('INSERT OR IGNORE INTO alerts (id, ts, kind, dedupe_key, message, details) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(`alert_${randomUUID().slice(0, 12)}`, Date.now(), kind, dedupeKey, message, JSON.stringify(details)).changes === 1;
-    if (inserted) this.schedule(0);
-    return inserted;
+    this.pending = this.pending
+      .then(() =>
+        this.sql.run('INSERT INTO alerts (id, ts, kind, dedupe_key, message, details) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING', [
+          `alert_${randomUUID().slice(0, 12)}`, Date.now(), kind, dedupeKey, message, JSON.stringify(details),
+        ]),
+      )
+      .then((inserted) => {
+        if (inserted === 1) this.schedule(0);
+      })
+      .catch((err: unknown) => console.error(`burnrate: could not record alert ${dedupeKey}: ${(err as Error).message}`));
   }
 
-  list(limit = 100): Alert[] {
-    return (this.db.prepare('SELECT * FROM alerts ORDER BY ts DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert);
+  /** Waits for alerts being recorded (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.pending;
+  }
+
+  async list(limit = 100): Promise<Alert[]> {
+    await this.pending;
+    return (await this.sql.all<AlertRow>('SELECT * FROM alerts ORDER BY ts DESC LIMIT ?', [limit])).map(toAlert);
   }
 
   private schedule(delayMs: number): void {
@@ -86,16 +100,16 @@ export class AlertCenter {
     if (this.delivering) return;
     this.delivering = true;
     try {
-      const pending = this.db.prepare('SELECT * FROM alerts WHERE delivered_at IS NULL AND attempts < ? ORDER BY ts').all(MAX_ATTEMPTS) as AlertRow[];
+      const pending = await this.sql.all<AlertRow>('SELECT * FROM alerts WHERE delivered_at IS NULL AND attempts < ? ORDER BY ts', [MAX_ATTEMPTS]);
       let nextRetry: number | undefined;
       for (const row of pending) {
         const alert = toAlert(row);
         const body = JSON.stringify({ text: `:rotating_light: Burnrate: ${alert.message}`, kind: alert.kind, id: alert.id, ts: new Date(alert.ts).toISOString(), details: alert.details });
         try {
           for (const url of this.webhooks) await this.post(url, body);
-          this.db.prepare('UPDATE alerts SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(now, alert.id);
+          await this.sql.run('UPDATE alerts SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?', [now, alert.id]);
         } catch (err) {
-          this.db.prepare('UPDATE alerts SET attempts = attempts + 1, last_error = ? WHERE id = ?').run((err as Error).message.slice(0, 300), alert.id);
+          await this.sql.run('UPDATE alerts SET attempts = attempts + 1, last_error = ? WHERE id = ?', [(err as Error).message.slice(0, 300), alert.id]);
           const wait = backoffMs(alert.attempts);
           nextRetry = nextRetry === undefined ? wait : Math.min(nextRetry, wait);
         }

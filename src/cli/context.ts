@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
 import { SQLITE_MIGRATIONS } from '../db/migrations.js';
 import { openSqlite, type SqliteDb } from '../db/sqlite.js';
+import { sqliteClient, type SqlClient } from '../db/sql-client.js';
 
 export interface StoreOptions {
   config?: string;
@@ -15,9 +16,10 @@ export function configFrom(opts: StoreOptions): Config {
 }
 
 /** Opens the installation's database (the same file `burnrate serve` uses). */
-export function openStore(opts: StoreOptions): { config: Config; db: SqliteDb } {
+export function openStore(opts: StoreOptions): { config: Config; db: SqliteDb; sql: SqlClient } {
   const config = configFrom(opts);
-  return { config, db: openSqlite(join(config.dataDir, 'burnrate.db'), SQLITE_MIGRATIONS) };
+  const db = openSqlite(join(config.dataDir, 'burnrate.db'), SQLITE_MIGRATIONS);
+  return { config, db, sql: sqliteClient(db) };
 }
 
 /** Adds the options every command that touches the installation's data shares. */

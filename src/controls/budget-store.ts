@@ -1,48 +1,54 @@
-import type { SqliteDb } from '../db/sqlite.js';
+import type { SqlClient } from '../db/sql-client.js';
 import { parseOrThrow } from '../util/validate.js';
 import { BudgetSchema, type Budget, type BudgetInput } from './budget-schema.js';
 
 /**
  * Budgets from the config file (read-only) and those set through the CLI or the API (stored in the
- * database). The gateway re-reads the stored ones every `refreshMs`, so `burnrate budgets set` takes
- * effect on a running gateway.
+ * database). `list()` answers from memory (it is on the hot path); the stored ones are re-read every
+ * `refreshMs`, so `burnrate budgets set` or another instance's change takes effect within that time.
  */
 export class BudgetStore {
-  private cached: Budget[] = [];
-  private loadedAt = -Infinity;
+  private stored: Budget[] = [];
+  private merged: Budget[];
+  private loadedAt = 0;
+  private loading: Promise<void> | undefined;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly sql: SqlClient,
     private readonly fromConfig: Budget[] = [],
     private readonly refreshMs = 2000,
-  ) {}
+  ) {
+    this.merged = fromConfig;
+  }
+
+  async refresh(): Promise<void> {
+    const rows = await this.sql.all<{ definition: string }>('SELECT definition FROM budgets ORDER BY id');
+    this.stored = rows.map((r) => BudgetSchema.parse(JSON.parse(r.definition)));
+    const ids = new Set(this.stored.map((b) => b.id));
+    this.merged = [...this.fromConfig.filter((b) => !ids.has(b.id)), ...this.stored];
+    this.loadedAt = Date.now();
+  }
 
   /** Every budget in force; a stored budget replaces a config one of the same id. */
   list(now = Date.now()): Budget[] {
-    if (now - this.loadedAt > this.refreshMs) {
-      const stored = (this.db.prepare('SELECT definition FROM budgets ORDER BY id').all() as { definition: string }[]).map(
-        (r) => BudgetSchema.parse(JSON.parse(r.definition)),
-      );
-      const ids = new Set(stored.map((b) => b.id));
-      this.cached = [...this.fromConfig.filter((b) => !ids.has(b.id)), ...stored];
-      this.loadedAt = now;
-    }
-    return this.cached;
+    if (now - this.loadedAt > this.refreshMs) this.loading ??= this.refresh().catch(() => undefined).finally(() => (this.loading = undefined));
+    return this.merged;
   }
 
-  set(input: BudgetInput): Budget {
+  async set(input: BudgetInput): Promise<Budget> {
     const budget = parseOrThrow(BudgetSchema, input, 'invalid budget');
-    this.db
-      .prepare('INSERT INTO budgets (id, definition, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at')
-      .run(budget.id, JSON.stringify(budget), Date.now());
-    this.loadedAt = -Infinity;
+    await this.sql.run(
+      'INSERT INTO budgets (id, definition, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at',
+      [budget.id, JSON.stringify(budget), Date.now()],
+    );
+    await this.refresh();
     return budget;
   }
 
   /** Removes a stored budget; false when there is none (config budgets are removed in the config file). */
-  remove(id: string): boolean {
-    const removed = this.db.prepare('DELETE FROM budgets WHERE id = ?').run(id).changes === 1;
-    this.loadedAt = -Infinity;
+  async remove(id: string): Promise<boolean> {
+    const removed = (await this.sql.run('DELETE FROM budgets WHERE id = ?', [id])) === 1;
+    await this.refresh();
     return removed;
   }
 }

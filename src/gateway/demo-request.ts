@@ -7,7 +7,7 @@ import type { GatewayDeps } from './pipeline.js';
 export function demoRequester(deps: GatewayDeps, gatewayUrl: () => string): () => Promise<{ requestId: string; costUsd: number }> {
   let secret: string | undefined;
   return async () => {
-    secret ??= deps.keys.create('demo', 'first-run page').secret;
+    secret ??= (await deps.keys.create('demo', 'first-run page')).secret;
     return send(secret, gatewayUrl());
   };
 }

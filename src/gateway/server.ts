@@ -5,6 +5,7 @@ import { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import { SQLITE_MIGRATIONS } from '../db/migrations.js';
 import { openSqlite, type SqliteDb } from '../db/sqlite.js';
+import { sqliteClient } from '../db/sql-client.js';
 import { AdminToken, KeyStore } from '../keys/index.js';
 import { SqliteLedger, SqliteLedgerQueries } from '../ledger/index.js';
 import { TokenCounter } from '../tokens/index.js';
@@ -69,15 +70,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const catalog = options.catalog ?? Catalog.load(config.prices);
   const db = openSqlite(join(config.dataDir, 'burnrate.db'), SQLITE_MIGRATIONS);
-  const adminToken = new AdminToken(db, env.BURNRATE_ADMIN_TOKEN);
+  const sql = sqliteClient(db);
+  const adminToken = await AdminToken.load(sql, env.BURNRATE_ADMIN_TOKEN);
   const ledger = new SqliteLedger(db);
-  const budgetStore = new BudgetStore(db, config.budgets);
+  const budgetStore = new BudgetStore(sql, config.budgets);
+  await budgetStore.refresh();
+  const keys = new KeyStore(sql);
+  await keys.refresh();
   const windows = new MemoryWindowState();
   const deps: GatewayDeps = {
     config,
     catalog,
     counter: new TokenCounter(),
-    keys: new KeyStore(db),
+    keys,
     ledger,
     forwarder: new Forwarder(config.simulated),
     metrics: new GatewayMetrics(),
@@ -86,7 +91,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     budgets: new BudgetGuard(() => budgetStore.list(), new MemoryBudgetState(), spendFromLedger(ledger)),
     rates: new RateLimiter(() => config.rateLimits, windows),
     breaker: new LoopBreaker(windows),
-    alerts: new AlertCenter(db, config.alerts.webhooks),
+    alerts: new AlertCenter(sql, config.alerts.webhooks),
     cache: new MemoryCacheStore(config.cacheMaxMegabytes * 1024 * 1024),
   };
   const adminDeps: AdminDeps = {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqliteDb } from '../db/sqlite.js';
+import type { SqlClient } from '../db/sql-client.js';
 
 export interface ApiKey {
   id: string;
@@ -27,8 +27,8 @@ interface KeyRow {
   name: string | null;
   prefix: string;
   hash: string;
-  created_at: number;
-  revoked_at: number | null;
+  created_at: number | string;
+  revoked_at: number | string | null;
 }
 
 const toKey = (r: KeyRow): ApiKey => ({
@@ -36,70 +36,68 @@ const toKey = (r: KeyRow): ApiKey => ({
   app: r.app,
   name: r.name,
   prefix: r.prefix,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
+  createdAt: Number(r.created_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
 });
 
 /**
- * Virtual keys (`br-...`), stored as SHA-256 hashes. Lookups on the hot path hit an in-memory map;
- * a miss (a key created by another process) reads the database once and is remembered, and the map
- * is refreshed every `refreshMs` so a revocation made elsewhere takes effect within that time.
+ * Virtual keys (`br-...`), stored as SHA-256 hashes. Authentication on the hot path reads an
+ * in-memory map of every key, reloaded every `refreshMs` so keys created or revoked by another
+ * process (the CLI, another gateway instance) take effect within that time; on SQLite a miss also
+ * reads the database at once.
  */
 export class KeyStore {
-  private byHash = new Map<string, ApiKey | null>();
+  private byHash = new Map<string, ApiKey>();
+  private misses = new Set<string>();
   private loadedAt = 0;
+  private loading: Promise<void> | undefined;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly sql: SqlClient,
     private readonly refreshMs = 2000,
   ) {}
 
-  create(app: string, name?: string): { key: ApiKey; secret: string } {
+  /** Loads every key into memory (call once before serving). */
+  async refresh(): Promise<void> {
+    const rows = await this.sql.all<KeyRow>('SELECT * FROM api_keys');
+    this.byHash = new Map(rows.map((r) => [r.hash, toKey(r)]));
+    this.misses.clear();
+    this.loadedAt = Date.now();
+  }
+
+  async create(app: string, name?: string): Promise<{ key: ApiKey; secret: string }> {
     if (!isValidAppName(app)) throw new Error(`invalid app name "${app}": use letters, digits, ".", "_" or "-" (max 64)`);
     const secret = `br-${randomBytes(24).toString('base64url')}`;
     const hash = hashSecret(secret);
-    const row: KeyRow = {
-      id: `key_${randomBytes(6).toString('hex')}`,
-      app,
-      name: name ?? null,
-      prefix: secret.slice(0, 7),
-      hash,
-      created_at: Date.now(),
-      revoked_at: null,
-    };
-    this.db
-      .prepare('INSERT INTO api_keys (id, app, name, prefix, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(row.id, row.app, row.name, row.prefix, row.hash, row.created_at, row.revoked_at);
-    const key = toKey(row);
+    const key: ApiKey = { id: `key_${randomBytes(6).toString('hex')}`, app, name: name ?? null, prefix: secret.slice(0, 7), createdAt: Date.now(), revokedAt: null };
+    await this.sql.run('INSERT INTO api_keys (id, app, name, prefix, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [key.id, key.app, key.name, key.prefix, hash, key.createdAt, null]);
     this.byHash.set(hash, key);
+    this.misses.delete(hash);
     return { key, secret };
   }
 
-  list(): ApiKey[] {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at').all() as KeyRow[]).map(toKey);
+  async list(): Promise<ApiKey[]> {
+    return (await this.sql.all<KeyRow>('SELECT * FROM api_keys ORDER BY created_at')).map(toKey);
   }
 
   /** Revokes by id; returns false when there is no such key. */
-  revoke(id: string): boolean {
-    const changed = this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(Date.now(), id).changes;
-    this.byHash.clear();
-    return changed === 1 || this.list().some((k) => k.id === id);
+  async revoke(id: string): Promise<boolean> {
+    await this.sql.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [Date.now(), id]);
+    const exists = (await this.sql.all<KeyRow>('SELECT * FROM api_keys WHERE id = ?', [id])).length > 0;
+    await this.refresh();
+    return exists;
   }
 
-  /** The active key for a presented secret, or undefined (unknown or revoked). */
+  /** The active key for a presented secret, or undefined (unknown or revoked). Never waits. */
   authenticate(secret: string): ApiKey | undefined {
-    const now = Date.now();
-    if (now - this.loadedAt > this.refreshMs) {
-      this.byHash.clear();
-      this.loadedAt = now;
-    }
-    if (secret.length > 200) return undefined;
+    if (!secret || secret.length > 200) return undefined;
+    if (Date.now() - this.loadedAt > this.refreshMs) this.loading ??= this.refresh().catch(() => undefined).finally(() => (this.loading = undefined));
     const hash = hashSecret(secret);
     let key = this.byHash.get(hash);
-    if (key === undefined) {
-      const row = this.db.prepare('SELECT * FROM api_keys WHERE hash = ?').get(hash) as KeyRow | undefined;
-      key = row ? toKey(row) : null;
-      this.byHash.set(hash, key);
+    if (!key && this.sql.allSync && !this.misses.has(hash)) {
+      const row = this.sql.allSync<KeyRow>('SELECT * FROM api_keys WHERE hash = ?', [hash])[0];
+      if (row) this.byHash.set(hash, (key = toKey(row)));
+      else if (this.misses.size < 10_000) this.misses.add(hash);
     }
     return key && key.revokedAt === null ? key : undefined;
   }

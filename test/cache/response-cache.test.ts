@@ -15,7 +15,7 @@ beforeAll(async () => {
     },
   });
   support = new OpenAI({ baseURL: `${rig.baseUrl}/v1`, apiKey: rig.key, maxRetries: 0 });
-  billing = new OpenAI({ baseURL: `${rig.baseUrl}/v1`, apiKey: rig.gateway.deps.keys.create('billing').secret, maxRetries: 0 });
+  billing = new OpenAI({ baseURL: `${rig.baseUrl}/v1`, apiKey: (await rig.gateway.deps.keys.create('billing')).secret, maxRetries: 0 });
 });
 afterAll(() => rig.close());
 

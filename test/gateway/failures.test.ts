@@ -134,14 +134,14 @@ describe('bad input never reaches the provider', () => {
   });
 
   it('refuses a revoked key', async () => {
-    const { key, secret } = rig.gateway.deps.keys.create('temp');
-    rig.gateway.deps.keys.revoke(key.id);
+    const { key, secret } = await rig.gateway.deps.keys.create('temp');
+    await rig.gateway.deps.keys.revoke(key.id);
     const res = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages }), { authorization: `Bearer ${secret}` });
     expect(res.status).toBe(401);
   });
 
   it('lets an app that opted in use an unpriced model, flagged on the row', async () => {
-    const { secret } = rig.gateway.deps.keys.create('lab');
+    const { secret } = await rig.gateway.deps.keys.create('lab');
     rig.gateway.deps.upstreams.push({ name: 'local', kind: 'openai', baseUrl: `${rig.upstream.url}/v1`, timeoutMs: 5000 });
     const res = await post('/v1/chat/completions', JSON.stringify({ model: 'local/house-model-7b', messages }), { authorization: `Bearer ${secret}` });
     expect(res.status).toBe(200);

@@ -37,7 +37,7 @@ export async function startRig(config: ConfigInput = {}, dataDir?: string): Prom
       BURNRATE_ADMIN_TOKEN: ADMIN_TOKEN,
     },
   });
-  const key = gateway.deps.keys.create('support').secret;
+  const key = (await gateway.deps.keys.create('support')).secret;
   return {
     gateway,
     upstream,

@@ -45,7 +45,7 @@ export function registerBudgets(program: Command): void {
       .option('--soft', 'alert only, never refuse')
       .option('--on-limit <action>', 'reject | downgrade | clamp', 'reject')
       .option('--downgrade-to <model>', 'cheaper model for --on-limit downgrade'),
-  ).action((id: string, opts: SetOptions) => {
+  ).action(async (id: string, opts: SetOptions) => {
     const limitUsd = Number(opts.limit);
     if (!Number.isFinite(limitUsd) || limitUsd <= 0) throw new UsageError(`invalid --limit: ${opts.limit}`);
     const input: BudgetInput = {
@@ -60,9 +60,9 @@ export function registerBudgets(program: Command): void {
       onLimit: opts.onLimit as BudgetInput['onLimit'],
       ...(opts.downgradeTo ? { downgradeTo: opts.downgradeTo } : {}),
     };
-    const { db, config } = openStore(opts);
+    const { db, sql, config } = openStore(opts);
     try {
-      const budget = new BudgetStore(db, config.budgets).set(input);
+      const budget = await new BudgetStore(sql, config.budgets).set(input);
       if (opts.json) return printJson(budget);
       console.log(`budget ${budget.id}: ${formatUsd(budget.limitUsd)} per ${budget.period} (${budget.scope}${budget.match ? ` ${budget.match}` : ''}, ${budget.mode})`);
     } catch (err) {
@@ -73,8 +73,9 @@ export function registerBudgets(program: Command): void {
   });
 
   withStore(budgets.command('list').description('Budgets with spent, remaining, reset time and projection')).action(async (opts: StoreOptions & { json?: boolean }) => {
-    const { db, config } = openStore(opts);
-    const store = new BudgetStore(db, config.budgets);
+    const { db, sql, config } = openStore(opts);
+    const store = new BudgetStore(sql, config.budgets);
+    await store.refresh();
     const ledger = new SqliteLedger(db);
     const spend: SpendSource = (from, scope, value) => {
       const column = COLUMN[scope];
@@ -88,9 +89,9 @@ export function registerBudgets(program: Command): void {
     console.log(table(['id', 'scope', 'mode', 'limit', 'spent', 'remaining', 'projected', 'resets'], status.map((s) => [s.id, s.scope === 'global' ? 'global' : `${s.scope} ${s.value}`, s.mode, formatUsd(s.limitUsd), formatUsd(s.spentUsd), formatUsd(s.remainingUsd), formatUsd(s.projectedUsd), s.resetsAt.slice(0, 16)])));
   });
 
-  withStore(budgets.command('rm').description('Remove a budget set with the CLI or the API').argument('<id>', 'budget id')).action((id: string, opts: StoreOptions & { json?: boolean }) => {
-    const { db, config } = openStore(opts);
-    const removed = new BudgetStore(db, config.budgets).remove(id);
+  withStore(budgets.command('rm').description('Remove a budget set with the CLI or the API').argument('<id>', 'budget id')).action(async (id: string, opts: StoreOptions & { json?: boolean }) => {
+    const { db, sql, config } = openStore(opts);
+    const removed = await new BudgetStore(sql, config.budgets).remove(id);
     db.close();
     if (!removed) throw new UsageError(`no stored budget ${id}${config.budgets.some((b) => b.id === id) ? ' (it comes from the config file: remove it there)' : ''}`);
     if (opts.json) return printJson({ id, removed: true });

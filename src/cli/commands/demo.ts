@@ -56,7 +56,7 @@ export function registerDemo(program: Command): void {
       let seeded = 0;
       if (existing === 0) seeded = (await seedDemo(gateway, { days, onProgress: opts.json ? undefined : progressBar('generating a month of traffic') })).requests;
       // A few live requests through the real gateway, as an SDK would send them.
-      const key = gateway.deps.keys.create('support-bot', 'demo').secret;
+      const key = (await gateway.deps.keys.create('support-bot', 'demo')).secret;
       for (let i = 0; i < 5; i++) {
         const res = await fetch(`${gateway.url}/v1/chat/completions`, {
           method: 'POST',

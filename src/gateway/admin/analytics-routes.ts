@@ -33,7 +33,7 @@ export const ANALYTICS_ROUTES: AdminRoute[] = [
     async handle({ res, url, deps }) {
       const { filters } = parse(url);
       const now = Date.now();
-      sendJson(res, 200, await overview(deps.queries, now, filters, await deps.budgets.status(now), deps.alerts.list(10)));
+      sendJson(res, 200, await overview(deps.queries, now, filters, await deps.budgets.status(now), await deps.alerts.list(10)));
     },
   },
   {

@@ -20,7 +20,7 @@ export const CORE_ROUTES: AdminRoute[] = [
       res.end(await deps.metricsText());
     },
   },
-  { method: 'GET', path: /^\/api\/keys$/, handle: ({ res, deps }) => sendJson(res, 200, { keys: deps.keys.list() }) },
+  { method: 'GET', path: /^\/api\/keys$/, handle: async ({ res, deps }) => sendJson(res, 200, { keys: await deps.keys.list() }) },
   {
     method: 'POST',
     path: /^\/api\/keys$/,
@@ -28,7 +28,7 @@ export const CORE_ROUTES: AdminRoute[] = [
       const input = validate(CreateKeySchema, await jsonBody(req));
       let created;
       try {
-        created = deps.keys.create(input.app, input.name);
+        created = await deps.keys.create(input.app, input.name);
       } catch (err) {
         throw new GatewayError(400, 'invalid_request', (err as Error).message);
       }
@@ -38,8 +38,8 @@ export const CORE_ROUTES: AdminRoute[] = [
   {
     method: 'DELETE',
     path: /^\/api\/keys\/([\w-]+)$/,
-    handle({ res, params, deps }) {
-      if (!deps.keys.revoke(params[0]!)) throw new GatewayError(404, 'not_found', `no key ${params[0]}`);
+    async handle({ res, params, deps }) {
+      if (!(await deps.keys.revoke(params[0]!))) throw new GatewayError(404, 'not_found', `no key ${params[0]}`);
       sendJson(res, 200, { id: params[0], revoked: true });
     },
   },
@@ -78,7 +78,7 @@ export const CORE_ROUTES: AdminRoute[] = [
     path: /^\/api\/budgets$/,
     async handle({ req, res, deps }) {
       try {
-        sendJson(res, 200, { budget: deps.budgetStore.set((await jsonBody(req)) as BudgetInput) });
+        sendJson(res, 200, { budget: await deps.budgetStore.set((await jsonBody(req)) as BudgetInput) });
       } catch (err) {
         if (err instanceof ValidationError) throw new GatewayError(400, 'invalid_request', err.message);
         throw err;
@@ -88,8 +88,8 @@ export const CORE_ROUTES: AdminRoute[] = [
   {
     method: 'DELETE',
     path: /^\/api\/budgets\/([\w.-]+)$/,
-    handle({ res, params, deps }) {
-      if (!deps.budgetStore.remove(params[0]!)) throw new GatewayError(404, 'not_found', `no stored budget ${params[0]} (budgets from the config file are removed there)`);
+    async handle({ res, params, deps }) {
+      if (!(await deps.budgetStore.remove(params[0]!))) throw new GatewayError(404, 'not_found', `no stored budget ${params[0]} (budgets from the config file are removed there)`);
       sendJson(res, 200, { id: params[0], removed: true });
     },
   },
@@ -105,7 +105,7 @@ export const CORE_ROUTES: AdminRoute[] = [
       sendJson(res, 200, { budget: status, points: await burndown(deps.queries, status, now) });
     },
   },
-  { method: 'GET', path: /^\/api\/alerts$/, handle: ({ res, deps }) => sendJson(res, 200, { alerts: deps.alerts.list() }) },
+  { method: 'GET', path: /^\/api\/alerts$/, handle: async ({ res, deps }) => sendJson(res, 200, { alerts: await deps.alerts.list() }) },
   {
     method: 'DELETE',
     path: /^\/api\/cache$/,
