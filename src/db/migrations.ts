@@ -127,4 +127,28 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- The daily rollup without the customer dimension: ~100× smaller than rollup_day when there are
+      -- thousands of customers, so every chart that does not split or filter by customer stays fast.
+      CREATE TABLE rollup_compact_day (
+        day TEXT NOT NULL,
+        app TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        feature TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_nano INTEGER NOT NULL,
+        saved_nano INTEGER NOT NULL,
+        PRIMARY KEY (day, app, provider, model, feature)
+      );
+      INSERT INTO rollup_compact_day
+        SELECT day, app, provider, model, feature, SUM(requests), SUM(errors), SUM(tokens_in), SUM(tokens_out), SUM(cost_nano), SUM(saved_nano)
+        FROM rollup_day GROUP BY day, app, provider, model, feature;
+    `,
+  },
 ];

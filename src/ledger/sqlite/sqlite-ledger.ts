@@ -84,6 +84,7 @@ export class SqliteLedger implements LedgerStore {
   private readonly upsertDay: Statement;
   private readonly upsertConversation: Statement;
   private readonly upsertHour: Statement;
+  private readonly upsertCompact: Statement;
   private readonly upsertSavings: Statement;
   private readonly writeBatch: (rows: LedgerRow[]) => void;
   private closed = false;
@@ -111,6 +112,11 @@ export class SqliteLedger implements LedgerStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (hour, app, provider, model, feature, customer) DO UPDATE SET ${ROLLUP_SET}`,
     );
+    this.upsertCompact = db.prepare(
+      `INSERT INTO rollup_compact_day (day, app, provider, model, feature, requests, errors, tokens_in, tokens_out, cost_nano, saved_nano)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (day, app, provider, model, feature) DO UPDATE SET ${ROLLUP_SET}`,
+    );
     this.upsertSavings = db.prepare(
       `INSERT INTO rollup_savings_day (day, app, kind, saved_nano) VALUES (?, ?, ?, ?)
        ON CONFLICT (day, app, kind) DO UPDATE SET saved_nano = saved_nano + excluded.saved_nano`,
@@ -121,10 +127,14 @@ export class SqliteLedger implements LedgerStore {
       for (const [key, d] of rollUp(fresh, (r) => [utcDay(r.ts), r.app, r.provider, r.model, r.feature ?? '', r.customer ?? ''])) {
         this.upsertDay.run(...key, ...deltaParams(d));
       }
+      for (const [key, d] of rollUp(fresh, (r) => [utcDay(r.ts), r.app, r.provider, r.model, r.feature ?? ''])) {
+        this.upsertCompact.run(...key, ...deltaParams(d));
+      }
       for (const [key, d] of rollUp(fresh, (r) => (r.conversation ? [utcDay(r.ts), r.app, r.conversation] : undefined))) {
         this.upsertConversation.run(...key, ...deltaParams(d));
       }
-      for (const [key, d] of rollUp(fresh, (r) => [Math.floor(r.ts / 3_600_000), r.app, r.provider, r.model, r.feature ?? '', r.customer ?? ''])) {
+      // Hourly charts do not split by customer: keeping that dimension out keeps the table small.
+      for (const [key, d] of rollUp(fresh, (r) => [Math.floor(r.ts / 3_600_000), r.app, r.provider, r.model, r.feature ?? '', ''])) {
         this.upsertHour.run(...key, ...deltaParams(d));
       }
       const savings = new Map<string, number>();
@@ -174,7 +184,7 @@ export class SqliteLedger implements LedgerStore {
     this.flushNow();
     const fromDay = utcDay(Math.floor(q.from / DAY_MS) * DAY_MS);
     const toDay = utcDay(Math.ceil(q.to / DAY_MS) * DAY_MS);
-    const table = q.groupBy === 'conversation' ? 'rollup_conversation_day' : 'rollup_day';
+    const table = q.groupBy === 'conversation' ? 'rollup_conversation_day' : q.groupBy === 'customer' ? 'rollup_day' : 'rollup_compact_day';
     const column: Record<GroupBy, string> = {
       day: 'day', model: 'model', app: 'app', feature: 'feature', customer: 'customer', conversation: 'conversation', provider: 'provider',
     };

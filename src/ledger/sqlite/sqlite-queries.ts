@@ -32,14 +32,17 @@ export class SqliteLedgerQueries implements LedgerQueries {
     await this.flush();
     const w = where(filters);
     const key = by ?? "'total'";
+    // The compact rollup answers everything that neither splits nor filters by customer.
+    const table = by === 'customer' || filters.customer !== undefined ? 'rollup_day' : 'rollup_compact_day';
     return this.db
-      .prepare(`SELECT day AS bucket, ${key} AS key, ${SUMS} FROM rollup_day WHERE day >= ? AND day < ? ${w.sql} GROUP BY day, ${key} ORDER BY day`)
+      .prepare(`SELECT day AS bucket, ${key} AS key, ${SUMS} FROM ${table} WHERE day >= ? AND day < ? ${w.sql} GROUP BY day, ${key} ORDER BY day`)
       .all(fromDay, toDay, ...w.params) as SeriesPoint[];
   }
 
   async hourly(fromHour: number, toHour: number, by: Dimension | null, filters: Filters): Promise<SeriesPoint[]> {
     await this.flush();
-    const w = where(filters);
+    // The hourly rollup has no customer dimension (see sqlite-ledger.ts).
+    const w = where({ ...filters, customer: undefined });
     const key = by ?? "'total'";
     return this.db
       .prepare(`SELECT hour AS bucket, ${key} AS key, ${SUMS} FROM rollup_hour WHERE hour >= ? AND hour < ? ${w.sql} GROUP BY hour, ${key} ORDER BY hour`)
