@@ -52,10 +52,10 @@ export async function hourlySeries(q: LedgerQueries, now: number, by: Dimension 
 /** Totals per dimension value over the range, by cost. */
 export async function breakdown(q: LedgerQueries, range: Range, by: Dimension | 'conversation', filters: Filters) {
   if (by === 'conversation') {
-    const rows = await q.conversations(range.fromDay, range.toDay, filters.app);
-    return rows.slice(0, 500).map((r) => ({ key: r.conversation, requests: r.requests, errors: 0, tokensIn: 0, tokensOut: 0, costNano: r.costNano, costUsd: usd(r.costNano), savedUsd: 0 }));
+    const rows = await q.topConversations(range.fromDay, range.toDay, filters.app, 500);
+    return rows.map((r) => ({ key: r.conversation, requests: r.requests, errors: 0, tokensIn: 0, tokensOut: 0, costNano: r.costNano, costUsd: usd(r.costNano), savedUsd: 0 }));
   }
-  const points = await q.daily(range.fromDay, range.toDay, by, filters);
+  const points = await q.totals(range.fromDay, range.toDay, by, filters);
   const totals = new Map<string, { key: string; requests: number; errors: number; tokensIn: number; tokensOut: number; costNano: number; savedNano: number }>();
   for (const p of points) {
     const key = p.key || '(none)';

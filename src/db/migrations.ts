@@ -151,4 +151,35 @@ export const SQLITE_MIGRATIONS: Migration[] = [
         FROM rollup_day GROUP BY day, app, provider, model, feature;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- One row per conversation: the most expensive ones come from the cost index, and the cost
+      -- distribution from a 1-in-32 sample of conversations (exact when there are few).
+      CREATE TABLE rollup_conversation (
+        conversation TEXT NOT NULL,
+        app TEXT NOT NULL,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        cost_nano INTEGER NOT NULL,
+        sampled INTEGER NOT NULL,
+        PRIMARY KEY (conversation, app)
+      );
+      CREATE INDEX rollup_conversation_cost ON rollup_conversation (cost_nano DESC);
+      CREATE INDEX rollup_conversation_sample ON rollup_conversation (sampled, last_day);
+      CREATE TABLE rollup_customer_day (
+        day TEXT NOT NULL,
+        app TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_nano INTEGER NOT NULL,
+        saved_nano INTEGER NOT NULL,
+        PRIMARY KEY (day, app, customer)
+      );
+    `,
+  },
 ];

@@ -53,3 +53,28 @@ export function savingsOf(row: LedgerRow): [SavingKind, number][] {
   if (row.promptCacheSavedNano > 0) out.push(['prompt_cache', row.promptCacheSavedNano]);
   return out;
 }
+
+/** 1 in SAMPLE_RATE conversations is sampled for cost distributions (by a hash of its id: stable). */
+export const CONVERSATION_SAMPLE_RATE = 32;
+
+export function isSampledConversation(id: string): boolean {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % CONVERSATION_SAMPLE_RATE === 0;
+}
+
+/** Per conversation of a batch: its summed delta and the first and last day it was seen. */
+export function conversationTotals(rows: LedgerRow[]): [[string, string], RollupDelta, string, string][] {
+  const out = new Map<string, [[string, string], RollupDelta, string, string]>();
+  for (const r of rows) {
+    if (!r.conversation) continue;
+    const id = `${r.conversation}\u0000${r.app}`;
+    const day = utcDay(r.ts);
+    let e = out.get(id);
+    if (!e) out.set(id, (e = [[r.conversation, r.app], emptyDelta(), day, day]));
+    addRow(e[1], r);
+    if (day < e[2]) e[2] = day;
+    if (day > e[3]) e[3] = day;
+  }
+  return [...out.values()];
+}

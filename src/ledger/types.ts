@@ -104,10 +104,14 @@ export interface SeriesPoint {
 export interface LedgerQueries {
   /** Per day in [fromDay, toDay), split by `by` (or one series when null). */
   daily(fromDay: string, toDay: string, by: Dimension | null, filters: Filters): Promise<SeriesPoint[]>;
+  /** Totals per dimension value over the days (bucket is ''). */
+  totals(fromDay: string, toDay: string, by: Dimension, filters: Filters): Promise<SeriesPoint[]>;
   /** Per hour index (floor(ts / 3.6e6)) in [fromHour, toHour). */
   hourly(fromHour: number, toHour: number, by: Dimension | null, filters: Filters): Promise<SeriesPoint[]>;
-  /** Cost per conversation over the days (filtered by app only: conversations roll up per app). */
-  conversations(fromDay: string, toDay: string, app: string | undefined): Promise<{ conversation: string; app: string; requests: number; costNano: number }[]>;
+  /** The most expensive conversations active in the days (filtered by app only: conversations roll up per app). */
+  topConversations(fromDay: string, toDay: string, app: string | undefined, limit: number): Promise<{ conversation: string; app: string; requests: number; costNano: number }[]>;
+  /** Conversation costs for a distribution: all of them when few, else a stable 1-in-`sampleRate` sample. */
+  conversationCosts(fromDay: string, toDay: string, app: string | undefined): Promise<{ costsNano: number[]; sampleRate: number }>;
   /** Savings by kind over the days. */
   savings(fromDay: string, toDay: string, app: string | undefined): Promise<{ kind: string; savedNano: number }[]>;
   /** Ledger rows in [from, to), newest first. */

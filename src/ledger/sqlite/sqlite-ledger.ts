@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../../db/sqlite.js';
-import { rollUp, savingsOf, utcDay, type RollupDelta } from '../rollup.js';
+import { conversationTotals, isSampledConversation, rollUp, savingsOf, utcDay, type RollupDelta } from '../rollup.js';
 import type { GroupBy, LedgerRow, LedgerStore, SpendColumn, UsageGroup, UsageQuery } from '../types.js';
 
 export const COLUMNS = [
@@ -85,6 +85,8 @@ export class SqliteLedger implements LedgerStore {
   private readonly upsertConversation: Statement;
   private readonly upsertHour: Statement;
   private readonly upsertCompact: Statement;
+  private readonly upsertConversationTotal: Statement;
+  private readonly upsertCustomer: Statement;
   private readonly upsertSavings: Statement;
   private readonly writeBatch: (rows: LedgerRow[]) => void;
   private closed = false;
@@ -117,6 +119,16 @@ export class SqliteLedger implements LedgerStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (day, app, provider, model, feature) DO UPDATE SET ${ROLLUP_SET}`,
     );
+    this.upsertConversationTotal = db.prepare(
+      `INSERT INTO rollup_conversation (conversation, app, first_day, last_day, requests, cost_nano, sampled) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation, app) DO UPDATE SET requests = requests + excluded.requests, cost_nano = cost_nano + excluded.cost_nano,
+         first_day = MIN(first_day, excluded.first_day), last_day = MAX(last_day, excluded.last_day)`,
+    );
+    this.upsertCustomer = db.prepare(
+      `INSERT INTO rollup_customer_day (day, app, customer, requests, errors, tokens_in, tokens_out, cost_nano, saved_nano)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (day, app, customer) DO UPDATE SET ${ROLLUP_SET}`,
+    );
     this.upsertSavings = db.prepare(
       `INSERT INTO rollup_savings_day (day, app, kind, saved_nano) VALUES (?, ?, ?, ?)
        ON CONFLICT (day, app, kind) DO UPDATE SET saved_nano = saved_nano + excluded.saved_nano`,
@@ -129,6 +141,12 @@ export class SqliteLedger implements LedgerStore {
       }
       for (const [key, d] of rollUp(fresh, (r) => [utcDay(r.ts), r.app, r.provider, r.model, r.feature ?? ''])) {
         this.upsertCompact.run(...key, ...deltaParams(d));
+      }
+      for (const [key, d] of rollUp(fresh, (r) => (r.customer ? [utcDay(r.ts), r.app, r.customer] : undefined))) {
+        this.upsertCustomer.run(...key, ...deltaParams(d));
+      }
+      for (const [[conversation, app], d, first, last] of conversationTotals(fresh)) {
+        this.upsertConversationTotal.run(conversation, app, first, last, d.requests, d.costNano, isSampledConversation(conversation) ? 1 : 0);
       }
       for (const [key, d] of rollUp(fresh, (r) => (r.conversation ? [utcDay(r.ts), r.app, r.conversation] : undefined))) {
         this.upsertConversation.run(...key, ...deltaParams(d));

@@ -1,6 +1,7 @@
 import type { SqliteDb } from '../../db/sqlite.js';
 import type { Dimension, Filters, LedgerQueries, LedgerRow, SeriesPoint } from '../types.js';
 import { COLUMNS, fromDb, type DbRow } from './sqlite-ledger.js';
+import { CONVERSATION_SAMPLE_RATE } from '../rollup.js';
 
 const FILTER_COLUMNS: (keyof Filters)[] = ['app', 'model', 'feature', 'customer'];
 
@@ -20,6 +21,16 @@ function where(filters: Filters): { sql: string; params: string[] } {
 const SUMS = `SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokensIn, SUM(tokens_out) AS tokensOut,
   SUM(cost_nano) AS costNano, SUM(saved_nano) AS savedNano`;
 
+/**
+ * The smallest daily rollup that can answer: the compact one (no customer) unless customers are
+ * involved; then the customer rollup when only app and customer matter, else the full one.
+ */
+export function dailyTable(by: Dimension | null, filters: Filters): string {
+  if (by !== 'customer' && filters.customer === undefined) return 'rollup_compact_day';
+  const otherDims = by === 'model' || by === 'feature' || by === 'provider' || filters.model !== undefined || filters.feature !== undefined;
+  return otherDims ? 'rollup_day' : 'rollup_customer_day';
+}
+
 /** Read queries over the SQLite rollups (and the ledger's ts index for request lists). */
 export class SqliteLedgerQueries implements LedgerQueries {
   constructor(
@@ -32,10 +43,16 @@ export class SqliteLedgerQueries implements LedgerQueries {
     await this.flush();
     const w = where(filters);
     const key = by ?? "'total'";
-    // The compact rollup answers everything that neither splits nor filters by customer.
-    const table = by === 'customer' || filters.customer !== undefined ? 'rollup_day' : 'rollup_compact_day';
     return this.db
-      .prepare(`SELECT day AS bucket, ${key} AS key, ${SUMS} FROM ${table} WHERE day >= ? AND day < ? ${w.sql} GROUP BY day, ${key} ORDER BY day`)
+      .prepare(`SELECT day AS bucket, ${key} AS key, ${SUMS} FROM ${dailyTable(by, filters)} WHERE day >= ? AND day < ? ${w.sql} GROUP BY day, ${key} ORDER BY day`)
+      .all(fromDay, toDay, ...w.params) as SeriesPoint[];
+  }
+
+  async totals(fromDay: string, toDay: string, by: Dimension, filters: Filters): Promise<SeriesPoint[]> {
+    await this.flush();
+    const w = where(filters);
+    return this.db
+      .prepare(`SELECT '' AS bucket, ${by} AS key, ${SUMS} FROM ${dailyTable(by, filters)} WHERE day >= ? AND day < ? ${w.sql} GROUP BY ${by} ORDER BY costNano DESC`)
       .all(fromDay, toDay, ...w.params) as SeriesPoint[];
   }
 
@@ -49,14 +66,28 @@ export class SqliteLedgerQueries implements LedgerQueries {
       .all(fromHour, toHour, ...w.params) as SeriesPoint[];
   }
 
-  async conversations(fromDay: string, toDay: string, app: string | undefined) {
+  async topConversations(fromDay: string, toDay: string, app: string | undefined, limit: number) {
     await this.flush();
     return this.db
       .prepare(
-        `SELECT conversation, app, SUM(requests) AS requests, SUM(cost_nano) AS costNano FROM rollup_conversation_day
-         WHERE day >= ? AND day < ? ${app ? 'AND app = ?' : ''} GROUP BY conversation, app ORDER BY costNano DESC`,
+        `SELECT conversation, app, requests, cost_nano AS costNano FROM rollup_conversation
+         WHERE last_day >= ? AND first_day < ? ${app ? 'AND app = ?' : ''} ORDER BY cost_nano DESC LIMIT ?`,
       )
-      .all(fromDay, toDay, ...(app ? [app] : [])) as { conversation: string; app: string; requests: number; costNano: number }[];
+      .all(fromDay, toDay, ...(app ? [app] : []), limit) as { conversation: string; app: string; requests: number; costNano: number }[];
+  }
+
+  async conversationCosts(fromDay: string, toDay: string, app: string | undefined) {
+    await this.flush();
+    const select = (sampledOnly: boolean) =>
+      (
+        this.db
+          .prepare(`SELECT cost_nano AS c FROM rollup_conversation WHERE ${sampledOnly ? 'sampled = 1 AND' : ''} last_day >= ? AND first_day < ? ${app ? 'AND app = ?' : ''}`)
+          .all(fromDay, toDay, ...(app ? [app] : [])) as { c: number }[]
+      ).map((r) => r.c);
+    const sample = select(true);
+    // With under ~2,000 sampled conversations the whole set is small enough to read exactly.
+    if (sample.length < 2000) return { costsNano: select(false), sampleRate: 1 };
+    return { costsNano: sample, sampleRate: CONVERSATION_SAMPLE_RATE };
   }
 
   async savings(fromDay: string, toDay: string, app: string | undefined) {
