@@ -29,6 +29,13 @@ const AppSchema = z
     loopBreaker: LoopBreakerSchema.optional(),
     /** Response and embeddings caching for this app (opt-in). */
     cache: CachePolicySchema.optional(),
+    /** Who answers for this app's models and spend; the digest goes to their webhook (Slack-compatible). */
+    owner: z
+      .object({ name: z.string().min(1), email: z.email().optional(), webhook: z.url().optional() })
+      .strict()
+      .optional(),
+    /** How often the app's model choice is reviewed (`burnrate review --mark-reviewed`); overdue apps need attention. */
+    reviewEveryDays: z.number().int().positive().default(90),
   })
   .strict();
 
@@ -52,6 +59,8 @@ export const ConfigSchema = z
       .default({ latencyMs: 0, tokensPerSecond: 0, cacheReadRatio: 0 }),
     apps: z.record(z.string(), AppSchema).default({}),
     budgets: z.array(BudgetSchema).default([]),
+    /** A budget reservation whose gateway died is released after this long. */
+    reservationLeaseSeconds: z.number().int().positive().default(600),
     routing: RoutingSchema.default(RoutingSchema.parse({})),
     /** Size of the in-memory response and embeddings cache. */
     cacheMaxMegabytes: z.number().positive().default(256),
@@ -70,4 +79,4 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type AppSettings = z.infer<typeof AppSchema>;
 export type UpstreamEntry = z.infer<typeof UpstreamSchema>;
 
-export const DEFAULT_APP_SETTINGS: AppSettings = { unknownModel: 'reject', storeContent: false };
+export const DEFAULT_APP_SETTINGS: AppSettings = { unknownModel: 'reject', storeContent: false, reviewEveryDays: 90 };

@@ -134,10 +134,18 @@ export class BudgetGuard {
 
   /** Books the real cost: hard budgets through their reservation, soft ones directly. */
   async settle(admission: Admission & { ok: true }, actualNano: number): Promise<void> {
-    if (admission.reservationId) await this.state.settle(admission.reservationId, actualNano);
+    // A reservation that is gone (lease ended on a very long stream, Redis lost its data) still spent
+    // money: book it directly, so the counter never falls behind the ledger.
+    const settled = admission.reservationId ? await this.state.settle(admission.reservationId, actualNano) : false;
     for (const a of admission.applied) {
-      if (a.budget.mode === 'soft' && actualNano > 0) await this.state.add(a.item.spendKey ?? a.item.key, actualNano);
+      const booked = a.budget.mode === 'hard' && settled;
+      if (!booked && actualNano > 0) await this.state.add(a.item.spendKey ?? a.item.key, actualNano);
     }
+  }
+
+  /** Forgets which counters were rebuilt, so they are rebuilt again (Redis came back empty). */
+  forgetSeeds(): void {
+    this.seeded.clear();
   }
 
   async release(admission: Admission & { ok: true }): Promise<void> {

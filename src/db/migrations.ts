@@ -182,4 +182,43 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Output quality: one row per score given to a request, with the request's app, feature and model
+      -- copied from its ledger row (the join is made once, when the score arrives).
+      CREATE TABLE feedback (
+        id TEXT PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        request_id TEXT NOT NULL,
+        request_ts INTEGER NOT NULL,
+        app TEXT NOT NULL,
+        feature TEXT NOT NULL,
+        model TEXT NOT NULL,
+        score REAL NOT NULL,
+        raw_score REAL NOT NULL,
+        scale TEXT NOT NULL,
+        label TEXT,
+        comment TEXT
+      );
+      CREATE INDEX feedback_request_ts ON feedback (request_ts);
+      CREATE INDEX feedback_request ON feedback (request_id);
+      -- Each time someone reviewed an app's models (burnrate review --mark-reviewed).
+      CREATE TABLE app_reviews (
+        id TEXT PRIMARY KEY,
+        app TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        reviewer TEXT,
+        note TEXT
+      );
+      CREATE INDEX app_reviews_app_ts ON app_reviews (app, ts);
+      -- Attention items someone has seen and dealt with, by their stable key.
+      CREATE TABLE attention_acks (
+        key TEXT PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        acked_by TEXT,
+        note TEXT
+      );
+    `,
+  },
 ];

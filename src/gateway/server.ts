@@ -1,13 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
-import { SQLITE_MIGRATIONS } from '../db/migrations.js';
-import { openSqlite, type SqliteDb } from '../db/sqlite.js';
-import { sqliteClient } from '../db/sql-client.js';
+import type { SqliteDb } from '../db/sqlite.js';
 import { AdminToken, KeyStore } from '../keys/index.js';
-import { SqliteLedger, SqliteLedgerQueries } from '../ledger/index.js';
 import { TokenCounter } from '../tokens/index.js';
 import { handleAdmin, type AdminDeps } from './admin/router.js';
 import { demoRequester } from './demo-request.js';
@@ -20,10 +16,10 @@ import { listModels } from './models.js';
 import { handleProxy, sendError, type GatewayDeps } from './pipeline.js';
 import type { Dialect } from './providers/types.js';
 import { buildUpstreams } from './upstreams.js';
+import { openSharedState, openStorage } from './storage.js';
 import { AlertCenter } from '../alerts/index.js';
 import { BudgetGuard, BudgetStore, LoopBreaker, RateLimiter, type SpendSource } from '../controls/index.js';
 import type { LedgerStore, SpendColumn } from '../ledger/types.js';
-import { MemoryBudgetState, MemoryCacheStore, MemoryWindowState } from '../state/index.js';
 
 const SPEND_COLUMN_OF_SCOPE: Record<string, SpendColumn | undefined> = { app: 'app', key: 'keyId', customer: 'customer', feature: 'feature', model: 'model' };
 
@@ -58,7 +54,8 @@ export interface Gateway {
   url: string;
   port: number;
   deps: GatewayDeps;
-  db: SqliteDb;
+  /** The embedded database (absent with DATABASE_URL). */
+  db?: SqliteDb;
   /** Set when this start generated the admin token (print it once). */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -69,15 +66,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const env = options.env ?? process.env;
   const catalog = options.catalog ?? Catalog.load(config.prices);
-  const db = openSqlite(join(config.dataDir, 'burnrate.db'), SQLITE_MIGRATIONS);
-  const sql = sqliteClient(db);
+  const storage = await openStorage(config, env);
+  const shared = await openSharedState(config, env);
+  const { sql, ledger } = storage;
   const adminToken = await AdminToken.load(sql, env.BURNRATE_ADMIN_TOKEN);
-  const ledger = new SqliteLedger(db);
   const budgetStore = new BudgetStore(sql, config.budgets);
   await budgetStore.refresh();
   const keys = new KeyStore(sql);
   await keys.refresh();
-  const windows = new MemoryWindowState();
   const deps: GatewayDeps = {
     config,
     catalog,
@@ -88,16 +84,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics: new GatewayMetrics(),
     upstreams: buildUpstreams(config, env),
     budgetStore,
-    budgets: new BudgetGuard(() => budgetStore.list(), new MemoryBudgetState(), spendFromLedger(ledger)),
-    rates: new RateLimiter(() => config.rateLimits, windows),
-    breaker: new LoopBreaker(windows),
+    budgets: new BudgetGuard(() => budgetStore.list(), shared.budgets, spendFromLedger(ledger), config.reservationLeaseSeconds * 1000),
+    rates: new RateLimiter(() => config.rateLimits, shared.windows),
+    breaker: new LoopBreaker(shared.windows),
     alerts: new AlertCenter(sql, config.alerts.webhooks),
-    cache: new MemoryCacheStore(config.cacheMaxMegabytes * 1024 * 1024),
+    cache: shared.cache,
   };
+  // Redis came back, maybe empty: counters are rebuilt from the ledger on next use (SET NX: once).
+  shared.onReconnect(() => deps.budgets.forgetSeeds());
   const adminDeps: AdminDeps = {
     ...deps,
     adminToken,
-    queries: new SqliteLedgerQueries(db, () => ledger.flush()),
+    queries: storage.queries,
     metricsText: async () => deps.metrics.render(),
     demoRequest: demoRequester(deps, () => url),
   };
@@ -136,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     port,
     deps,
-    db,
+    ...(storage.db ? { db: storage.db } : {}),
     generatedAdminToken: adminToken.generated,
     async close() {
       // Stop accepting, let requests in flight finish (up to 10 s), then flush the ledger.
@@ -151,10 +149,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.closeIdleConnections();
       });
       for (const end = Date.now() + 10_000; inflight > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
-      await deps.ledger.close();
       await deps.forwarder.close();
       deps.alerts.close();
-      db.close();
+      await deps.alerts.settled();
+      await storage.close();
+      await shared.close();
     },
   };
 }

@@ -54,11 +54,12 @@ export class MemoryBudgetState implements BudgetState {
     return { ok: true, reservationId };
   }
 
-  async settle(reservationId: string, actualNano: number): Promise<void> {
+  async settle(reservationId: string, actualNano: number): Promise<boolean> {
     const r = this.reservations.get(reservationId);
-    if (!r) return;
+    if (!r) return false;
     this.drop(reservationId, r);
     for (const item of r.items) this.counter(item.spendKey ?? item.key).spentNano += actualNano;
+    return true;
   }
 
   async release(reservationId: string): Promise<void> {

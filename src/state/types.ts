@@ -32,8 +32,11 @@ export interface CounterSnapshot {
 export interface BudgetState {
   /** Reserves `amountNano` on every item, or on none if any would exceed its limit. */
   reserve(items: ReserveItem[], leaseMs: number): Promise<ReserveResult>;
-  /** Turns a reservation into spend of `actualNano` on each of its counters. */
-  settle(reservationId: string, actualNano: number): Promise<void>;
+  /**
+   * Turns a reservation into spend of `actualNano` on each of its counters. Returns false when the
+   * reservation is gone (its lease ended, or Redis lost it): the caller then books the spend itself.
+   */
+  settle(reservationId: string, actualNano: number): Promise<boolean>;
   /** Drops a reservation without spending. */
   release(reservationId: string): Promise<void>;
   /** Adds spend directly (requests not reserved in advance, e.g. soft budgets). */

@@ -4,7 +4,7 @@ import { ADMIN_TOKEN, startRig, type TestRig } from '../helpers/gateway.js';
 
 let rig: TestRig;
 const now = Date.now();
-const sql = <T>(q: string, ...p: unknown[]) => rig.gateway.db.prepare(q).get(...p) as T;
+const sql = <T>(q: string, ...p: unknown[]) => rig.gateway.db!.prepare(q).get(...p) as T;
 
 beforeAll(async () => {
   rig = await startRig({ budgets: [{ id: 'support-month', scope: 'app', match: 'support-bot', limitUsd: 1000, period: 'month' }] });

@@ -45,7 +45,7 @@ export async function startRig(config: ConfigInput = {}, dataDir?: string): Prom
     baseUrl: gateway.url,
     async rows() {
       await gateway.deps.ledger.flush();
-      const ids = gateway.db.prepare('SELECT id FROM ledger ORDER BY rowid').all() as { id: string }[];
+      const ids = gateway.db!.prepare('SELECT id FROM ledger ORDER BY rowid').all() as { id: string }[];
       return Promise.all(ids.map(async (r) => (await gateway.deps.ledger.get(r.id))!));
     },
     async row(id: string) {

@@ -51,8 +51,11 @@ export function registerDemo(program: Command): void {
       const { startGateway } = await import('../../gateway/server.js');
       const { seedDemo } = await import('../../demo/seed.js');
       const adminToken = process.env.BURNRATE_ADMIN_TOKEN ?? `bra-demo-${randomBytes(12).toString('base64url')}`;
-      const gateway = await startGateway({ config: demoConfig(port, opts.dataDir), env: { ...process.env, BURNRATE_ADMIN_TOKEN: adminToken } });
-      const existing = (gateway.db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+      // The demo always runs embedded (SQLite, in-process state), whatever DATABASE_URL or REDIS_URL say.
+      const { DATABASE_URL: _db, REDIS_URL: _redis, ...env } = process.env;
+      const gateway = await startGateway({ config: demoConfig(port, opts.dataDir), env: { ...env, BURNRATE_ADMIN_TOKEN: adminToken } });
+      const db = gateway.db!;
+      const existing = (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
       let seeded = 0;
       if (existing === 0) seeded = (await seedDemo(gateway, { days, onProgress: opts.json ? undefined : progressBar('generating a month of traffic') })).requests;
       // A few live requests through the real gateway, as an SDK would send them.
@@ -66,7 +69,7 @@ export function registerDemo(program: Command): void {
         await res.arrayBuffer();
       }
       await gateway.deps.ledger.flush();
-      const total = gateway.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(cost_nano), 0) AS cost FROM ledger').get() as { n: number; cost: number };
+      const total = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(cost_nano), 0) AS cost FROM ledger').get() as { n: number; cost: number };
       const summary = { url: `${gateway.url}/`, adminToken, requests: total.n, generated: seeded, costUsd: total.cost / 1e9, apiKey: key, dataDir: opts.dataDir };
       if (opts.json) printJson(summary);
       else {

@@ -27,6 +27,8 @@ const SUMS = `SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) A
  */
 export function dailyTable(by: Dimension | null, filters: Filters): string {
   if (by !== 'customer' && filters.customer === undefined) return 'rollup_compact_day';
+  // The customer rollup holds only rows that name a customer.
+  if (filters.customer === '(none)') return 'rollup_day';
   const otherDims = by === 'model' || by === 'feature' || by === 'provider' || filters.model !== undefined || filters.feature !== undefined;
   return otherDims ? 'rollup_day' : 'rollup_customer_day';
 }
