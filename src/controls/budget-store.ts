@@ -12,6 +12,18 @@ export class BudgetStore {
   private merged: Budget[];
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Reloads every `refreshMs` in the background, so changes made elsewhere arrive even while idle. */
+  startRefreshing(): void {
+    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stopRefreshing(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
 
   constructor(
     private readonly sql: SqlClient,

@@ -9,9 +9,9 @@ const CATALOG_PROVIDER: Record<string, string> = { openai: 'openai', anthropic: 
 const SIMULATED = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'claude-haiku-4-5', 'claude-sonnet-4-5', 'text-embedding-3-small'];
 
 /** GET /v1/models in OpenAI's list format: the models this gateway can route and price. */
-export function listModels(req: IncomingMessage, res: ServerResponse, deps: GatewayDeps): void {
+export async function listModels(req: IncomingMessage, res: ServerResponse, deps: GatewayDeps): Promise<void> {
   req.resume();
-  if (!deps.keys.authenticate(presentedKey(req) ?? '')) {
+  if (!(await deps.keys.lookup(presentedKey(req) ?? ''))) {
     const body = errorBody('openai', new GatewayError(401, 'authentication_failed', 'missing, unknown or revoked Burnrate key'));
     res.writeHead(401, { 'content-type': 'application/json' });
     res.end(body);

@@ -69,7 +69,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
   const id = `req_${randomUUID().replaceAll('-', '')}`;
   res.setHeader('x-burnrate-request-id', id);
   try {
-    const key = authenticate(req, deps.keys);
+    const key = await authenticate(req, deps.keys);
     const { body, raw } = await readRequestBody(req, deps.config.maxBodyBytes);
     const appSettings = deps.config.apps[key.app] ?? DEFAULT_APP_SETTINGS;
     const attribution = attribute(req.headers, body);

@@ -3,8 +3,9 @@ import type { ApiKey, KeyStore } from '../keys/index.js';
 import { GatewayError } from './errors.js';
 import { presentedKey, readBody } from './http.js';
 
-export function authenticate(req: IncomingMessage, keys: KeyStore): ApiKey {
-  const key = keys.authenticate(presentedKey(req) ?? '');
+export async function authenticate(req: IncomingMessage, keys: KeyStore): Promise<ApiKey> {
+  const secret = presentedKey(req) ?? '';
+  const key = keys.authenticate(secret) ?? (await keys.lookup(secret));
   if (!key) {
     req.resume();
     throw new GatewayError(401, 'authentication_failed', 'missing, unknown or revoked Burnrate key');

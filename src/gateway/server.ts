@@ -72,8 +72,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const adminToken = await AdminToken.load(sql, env.BURNRATE_ADMIN_TOKEN);
   const budgetStore = new BudgetStore(sql, config.budgets);
   await budgetStore.refresh();
+  budgetStore.startRefreshing();
   const keys = new KeyStore(sql);
   await keys.refresh();
+  keys.startRefreshing();
   const deps: GatewayDeps = {
     config,
     catalog,
@@ -113,7 +115,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/v1/models' && req.method === 'GET') return listModels(req, res, deps);
+    if (path === '/v1/models' && req.method === 'GET') {
+      void listModels(req, res, deps);
+      return;
+    }
     if (path.startsWith('/api/') || path === '/metrics') {
       void handleAdmin(req, res, new URL(rawUrl, 'http://gateway'), adminDeps);
       return;
@@ -150,6 +155,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       for (const end = Date.now() + 10_000; inflight > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
       await deps.forwarder.close();
+      budgetStore.stopRefreshing();
+      keys.stopRefreshing();
       deps.alerts.close();
       await deps.alerts.settled();
       await storage.close();

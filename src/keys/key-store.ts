@@ -51,6 +51,18 @@ export class KeyStore {
   private misses = new Set<string>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Reloads every `refreshMs` in the background, so changes made elsewhere arrive even while idle. */
+  startRefreshing(): void {
+    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stopRefreshing(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
 
   constructor(
     private readonly sql: SqlClient,
@@ -100,5 +112,24 @@ export class KeyStore {
       else if (this.misses.size < 10_000) this.misses.add(hash);
     }
     return key && key.revokedAt === null ? key : undefined;
+  }
+
+  /**
+   * `authenticate`, then, for a key this process has not seen yet (created on another instance a
+   * moment ago), one read of the database. Unknown hashes are remembered until the next reload.
+   */
+  async lookup(secret: string): Promise<ApiKey | undefined> {
+    const known = this.authenticate(secret);
+    if (known || !secret || secret.length > 200) return known;
+    const hash = hashSecret(secret);
+    if (this.misses.has(hash)) return undefined;
+    const row = (await this.sql.all<KeyRow>('SELECT * FROM api_keys WHERE hash = ?', [hash]))[0];
+    if (!row) {
+      if (this.misses.size < 10_000) this.misses.add(hash);
+      return undefined;
+    }
+    const key = toKey(row);
+    this.byHash.set(hash, key);
+    return key.revokedAt === null ? key : undefined;
   }
 }
