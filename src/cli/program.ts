@@ -16,6 +16,9 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   budgets: async () => (await import('./commands/budgets.js')).registerBudgets,
   report: async () => (await import('./commands/report.js')).registerReport,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
+  review: async () => (await import('./commands/review.js')).registerReview,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  digest: async () => (await import('./commands/digest.js')).registerDigest,
 };
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {

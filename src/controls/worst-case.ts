@@ -1,6 +1,6 @@
 import type { Catalog, ModelEntry } from '../catalog/index.js';
 import type { TokenCounter } from '../tokens/index.js';
-import { promptText } from '../tokens/body-text.js';
+import { promptParts } from '../tokens/body-text.js';
 
 /** The output cap a request sets, in any dialect's field name. */
 export function requestedMaxOutput(body: Record<string, unknown>): number | undefined {
@@ -13,8 +13,7 @@ export function requestedMaxOutput(body: Record<string, unknown>): number | unde
 
 /** Input tokens counted from the prompt, raised by the estimate's error band so it is an upper bound. */
 export function inputUpperBound(body: Record<string, unknown>, model: string, counter: TokenCounter): number {
-  const count = counter.countText(promptText(body), model);
-  return Math.ceil(count.tokens * (1 + count.errorBand));
+  return counter.upperBound(promptParts(body), model);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CACHE_POLICY, cacheMode, responseCacheKey, type CacheMode } from '../cache/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -21,7 +21,6 @@ import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { readBuffered, relayStream } from './relay.js';
 import { authenticate, bodyFacts, header, readRequestBody } from './request.js';
 import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
-import { canonicalHash } from '../util/canonical-hash.js';
 import { resolveTarget } from './target.js';
 
 export interface GatewayDeps extends ControlDeps {
@@ -79,8 +78,9 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     };
     const subject = { app: key.app, keyId: key.id, customer: attribution.customer, feature: attribution.feature };
     let hash: string | undefined;
-    // Hashed only when the loop breaker needs it, before any step changes the body.
-    const bodyHash = () => (hash ??= canonicalHash(body));
+    // Hashed only when the loop breaker needs it, before any step changes the body. A retry loop
+    // resends what the same code built: the re-serialised body (whitespace normalised) identifies it.
+    const bodyHash = () => (hash ??= createHash('sha1').update(JSON.stringify(body)).digest('base64url'));
     const rateHeaders = await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now);
     for (const [name, value] of Object.entries(rateHeaders)) res.setHeader(name, value);
 

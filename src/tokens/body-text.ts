@@ -15,13 +15,18 @@ function walk(value: unknown, out: string[], underText: boolean): void {
   }
 }
 
-/** The prompt's text, plus tool definitions (they are sent as tokens too). */
-export function promptText(body: Record<string, unknown>): string {
+/** The prompt's text pieces (each message's text, system, input, tool definitions). */
+export function promptParts(body: Record<string, unknown>): string[] {
   const out: string[] = [];
   walk(body.messages, out, true);
   walk({ system: body.system, input: body.input, instructions: body.instructions, prompt: body.prompt }, out, false);
   if (body.tools) out.push(JSON.stringify(body.tools));
-  return out.join('\n');
+  return out;
+}
+
+/** The prompt's text, plus tool definitions (they are sent as tokens too). */
+export function promptText(body: Record<string, unknown>): string {
+  return promptParts(body).join('\n');
 }
 
 /** The generated text of a JSON response. */

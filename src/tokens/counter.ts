@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Encoders } from './encoder.js';
 import { familyOf, type TokenFamily } from './families.js';
 
@@ -16,6 +17,30 @@ const TOKENS_PER_REPLY = 3;
 /** Counts text tokens for a model: exact for OpenAI encodings, a labelled estimate elsewhere. */
 export class TokenCounter {
   private readonly encoders = new Encoders();
+  /** Counts of long prompt pieces: system prompts and shared context repeat across requests. */
+  private readonly memo = new LRUCache<string, number>({ max: 5000 });
+
+  /**
+   * An upper bound on a prompt's tokens for budget reservations: each piece counted on its own
+   * (never fewer tokens than counting them joined, plus one per separator), long pieces remembered,
+   * raised by the estimate's error band for non-OpenAI models.
+   */
+  upperBound(parts: string[], model: string): number {
+    const family = familyOf(model);
+    let raw = parts.length;
+    for (const part of parts) {
+      if (part.length < 256) {
+        raw += this.encoders.count(family.encoding, part);
+        continue;
+      }
+      const key = `${family.encoding}:${part}`;
+      let n = this.memo.get(key);
+      if (n === undefined) this.memo.set(key, (n = this.encoders.count(family.encoding, part)));
+      raw += n;
+    }
+    const scaled = family.exact ? raw : Math.ceil(raw * family.factor);
+    return Math.ceil(scaled * (1 + family.errorBand));
+  }
 
   countText(text: string, model: string): TokenCount {
     const family = familyOf(model);

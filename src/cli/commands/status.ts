@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { Catalog } from '../../catalog/index.js';
+import type { Config } from '../../config/schema.js';
+import { BudgetGuard, BudgetStore, type BudgetStatus, type SpendSource } from '../../controls/index.js';
+import type { SqlClient } from '../../db/sql-client.js';
+import { SqliteLedger, type SpendColumn } from '../../ledger/index.js';
+import { attentionStatus, ReviewRepository } from '../../review/index.js';
+import { MemoryBudgetState } from '../../state/index.js';
+import { openStore, STORE_OPTIONS, type StoreOptions } from '../context.js';
+import { UsageError } from '../errors.js';
+import { printJson, table } from '../output.js';
+import { cliPeriod, requireSqlite } from './review.js';
+
+const COLUMN: Record<string, SpendColumn | undefined> = { app: 'app', key: 'keyId', customer: 'customer', feature: 'feature', model: 'model' };
+
+/** Budget status rebuilt from the ledger, as `burnrate budgets list` does (a running gateway's reservations are not seen). */
+export async function budgetStatus(sql: SqlClient, ledger: SqliteLedger, config: Config, now: number): Promise<BudgetStatus[]> {
+  const store = new BudgetStore(sql, config.budgets);
+  await store.refresh();
+  const spend: SpendSource = (from, scope, value) => {
+    const column = COLUMN[scope];
+    return ledger.costByHour(from, column ? { column, value } : undefined);
+  };
+  return new BudgetGuard(() => store.list(), new MemoryBudgetState(), spend).status(now);
+}
+
+interface StatusOptions extends StoreOptions {
+  from?: string;
+  to?: string;
+  all?: boolean;
+  ack?: string;
+  by?: string;
+  note?: string;
+  json?: boolean;
+}
+
+export function registerStatus(program: Command): void {
+  const cmd = program
+    .command('status')
+    .description('What needs attention: apps without an owner or overdue for review, budgets at 80 %+, alerts, unpriced models, model version changes, deprecated models')
+    .option('--from <date>', 'start of the period looked at (default 30 days before --to)')
+    .option('--to <date>', 'end (default now)')
+    .option('--all', 'include acknowledged items')
+    .option('--ack <key>', 'acknowledge the item with this key (it stops showing) and exit')
+    .option('--by <name>', 'with --ack: who acknowledged')
+    .option('--note <text>', 'with --ack: a note')
+    .option('--json', 'print JSON');
+  for (const [flags, description] of STORE_OPTIONS) cmd.option(flags, description);
+  cmd.action(async (opts: StatusOptions) => {
+    const period = cliPeriod(opts.from, opts.to);
+    if (opts.ack !== undefined && opts.ack.trim() === '') throw new UsageError('--ack needs the key of an item (see burnrate status --json)');
+    requireSqlite();
+    const { db, sql, config } = openStore(opts);
+    try {
+      const repo = new ReviewRepository(db);
+      if (opts.ack) {
+        repo.acknowledge(opts.ack, opts.by ?? null, opts.note ?? null);
+        if (opts.json) return printJson({ key: opts.ack, acknowledged: true });
+        return console.log(`acknowledged ${opts.ack}`);
+      }
+      const now = Date.now();
+      const ledger = new SqliteLedger(db);
+      const budgets = await budgetStatus(sql, ledger, config, now);
+      await ledger.close();
+      const status = attentionStatus({ repo, config, catalog: Catalog.load(config.prices), budgets, period, now, all: opts.all });
+      if (opts.json) return printJson(status);
+      console.log(table(
+        ['app', 'owner', 'last reviewed', 'review due'],
+        status.apps.map((a) => [a.app, a.owner?.name ?? '(none)', a.lastReviewed?.slice(0, 10) ?? 'never', a.reviewDue?.slice(0, 10) ?? '—']),
+      ));
+      console.log('');
+      if (status.items.length === 0) return console.log(`nothing needs attention${status.acknowledged ? ` (${status.acknowledged} acknowledged: --all)` : ''}`);
+      console.log(table(['severity', 'owner', 'what', 'key'], status.items.map((i) => [`${i.severity}${i.acknowledged ? ' (ack)' : ''}`, i.owner ?? '—', i.message, i.key])));
+      console.log(`\n${status.open} open${status.acknowledged ? `, ${status.acknowledged} acknowledged` : ''}; burnrate status --ack KEY when one is dealt with`);
+    } finally {
+      db.close();
+    }
+  });
+}
