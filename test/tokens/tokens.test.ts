@@ -39,3 +39,17 @@ describe('token counting', () => {
     expect(pdfTokens('google', 3)).toBe(774);
   });
 });
+
+describe('reservation upper bound', () => {
+  it('is never below the exact count of the joined prompt, and remembers long pieces', () => {
+    const counter = new TokenCounter();
+    const system = 'You are the support agent of a shoe shop. Be brief. '.repeat(20);
+    const parts = [system, 'Where is my parcel #123?'];
+    const joined = counter.countText(parts.join('\n'), 'gpt-4o').tokens;
+    expect(counter.upperBound(parts, 'gpt-4o')).toBeGreaterThanOrEqual(joined);
+    expect(counter.upperBound(parts, 'gpt-4o')).toBeLessThanOrEqual(joined + 4);
+    // Estimates are raised by their error band.
+    const claude = counter.countText(parts.join('\n'), 'claude-sonnet-4-5').tokens;
+    expect(counter.upperBound(parts, 'claude-sonnet-4-5')).toBeGreaterThanOrEqual(Math.ceil(claude * 1.05) - 2);
+  });
+});
