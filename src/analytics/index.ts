@@ -6,3 +6,4 @@ export * from './anomalies.js';
 export * from './interactions.js';
 export * from './overview.js';
 export * from './burndown.js';
+export * from './forecast-vs-actual.js';

@@ -34,6 +34,8 @@ const AppSchema = z
       .object({ name: z.string().min(1), email: z.email().optional(), webhook: z.url().optional() })
       .strict()
       .optional(),
+    /** The forecast this app was built on: a scenario file or an archetype id, compared with the ledger. */
+    forecast: z.string().min(1).optional(),
     /** How often the app's model choice is reviewed (`burnrate review --mark-reviewed`); overdue apps need attention. */
     reviewEveryDays: z.number().int().positive().default(90),
   })

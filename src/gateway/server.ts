@@ -17,9 +17,10 @@ import { handleProxy, sendError, type GatewayDeps } from './pipeline.js';
 import type { Dialect } from './providers/types.js';
 import { buildUpstreams } from './upstreams.js';
 import { openSharedState, openStorage } from './storage.js';
+import { watchAnomalies } from './anomaly-watch.js';
 import { AlertCenter } from '../alerts/index.js';
 import { BudgetGuard, BudgetStore, LoopBreaker, RateLimiter, type SpendSource } from '../controls/index.js';
-import type { LedgerStore, SpendColumn } from '../ledger/types.js';
+import type { LedgerQueries, LedgerStore, SpendColumn } from '../ledger/types.js';
 
 const SPEND_COLUMN_OF_SCOPE: Record<string, SpendColumn | undefined> = { app: 'app', key: 'keyId', customer: 'customer', feature: 'feature', model: 'model' };
 
@@ -54,6 +55,8 @@ export interface Gateway {
   url: string;
   port: number;
   deps: GatewayDeps;
+  /** Read queries over the ledger (rollups). */
+  queries: LedgerQueries;
   /** The embedded database (absent with DATABASE_URL). */
   db?: SqliteDb;
   /** Set when this start generated the admin token (print it once). */
@@ -104,6 +107,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     demoRequest: demoRequester(deps, () => url),
   };
 
+  const stopAnomalyWatch = watchAnomalies(storage.queries, deps.alerts);
+
   /** Proxied requests not yet recorded: shutdown waits for them before closing the ledger. */
   let inflight = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -141,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     port,
     deps,
+    queries: storage.queries,
     ...(storage.db ? { db: storage.db } : {}),
     generatedAdminToken: adminToken.generated,
     async close() {
@@ -158,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       for (const end = Date.now() + 10_000; inflight > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
       await deps.forwarder.close();
       budgetStore.stopRefreshing();
+      stopAnomalyWatch();
       keys.stopRefreshing();
       deps.alerts.close();
       await deps.alerts.settled();

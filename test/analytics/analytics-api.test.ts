@@ -7,7 +7,7 @@ const now = Date.now();
 const sql = <T>(q: string, ...p: unknown[]) => rig.gateway.db!.prepare(q).get(...p) as T;
 
 beforeAll(async () => {
-  rig = await startRig({ budgets: [{ id: 'support-month', scope: 'app', match: 'support-bot', limitUsd: 1000, period: 'month' }] });
+  rig = await startRig({ budgets: [{ id: 'support-month', scope: 'app', match: 'support-bot', limitUsd: 1000, period: 'month' }], apps: { 'support-bot': { forecast: 'customer-chatbot' } } });
   await seedDemo(rig.gateway, { days: 30, now: new Date(now) });
 });
 afterAll(() => rig.close());
@@ -100,6 +100,27 @@ describe('analytics API on a month of demo traffic', () => {
     expect(bad.status).toBe(400);
     const archetypes = await get('/api/forecast/archetypes');
     expect(archetypes.archetypes.map((a: { id: string }) => a.id)).toContain('multi-tool-agent');
+  });
+
+  it('compares the forecast attached to an app with the ledger', async () => {
+    const r = await get('/api/analytics/forecast-vs-actual?app=support-bot');
+    expect(r.forecast.perInteractionUsd).toBeGreaterThan(0);
+    expect(r.actual.interactionsLast30Days).toBeGreaterThan(1000);
+    expect(r.ratio.perInteraction).toBeCloseTo(r.actual.perInteractionUsd / r.forecast.perInteractionUsd, 9);
+    expect((await rig.admin('/api/analytics/forecast-vs-actual?app=email-assistant')).status).toBe(404);
+  });
+
+  it('raises anomaly alerts from the watcher', async () => {
+    const { watchAnomalies } = await import('../../src/gateway/anomaly-watch.js');
+    const stop = watchAnomalies(rig.gateway.queries, rig.gateway.deps.alerts, 60_000, 0);
+    let alerts: { kind: string; details: { topApp: string } }[] = [];
+    for (let i = 0; i < 50 && !alerts.some((a) => a.kind === 'anomaly'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      alerts = (await get('/api/alerts')).alerts;
+    }
+    stop();
+    const anomaly = alerts.find((a) => a.kind === 'anomaly');
+    expect(anomaly?.details.topApp).toBe('doc-pipeline');
   });
 
   it('logs the dashboard in with an HttpOnly, SameSite=Strict cookie', async () => {

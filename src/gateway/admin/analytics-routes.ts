@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { breakdown, dailySeries, findAnomalies, hourlySeries, interactions, overview, rangeOf, savingsSummary, trends } from '../../analytics/index.js';
+import { breakdown, dailySeries, findAnomalies, forecastVsActual, hourlySeries, interactions, overview, rangeOf, savingsSummary, trends } from '../../analytics/index.js';
+import { GatewayError } from '../errors.js';
 import { DIMENSIONS, type Filters } from '../../ledger/types.js';
 import { nanoToUsd } from '../../money/nano.js';
 import { sendJson } from '../http.js';
@@ -84,6 +85,26 @@ export const ANALYTICS_ROUTES: AdminRoute[] = [
     async handle({ res, url, deps }) {
       const { filters } = parse(url);
       sendJson(res, 200, { anomalies: await findAnomalies(deps.queries, Date.now(), filters) });
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/api\/analytics\/forecast-vs-actual$/,
+    async handle({ res, url, deps }) {
+      const app = url.searchParams.get('app');
+      if (!app) throw new GatewayError(400, 'invalid_request', 'app is required');
+      const attached = deps.config.apps[app]?.forecast;
+      if (!attached) throw new GatewayError(404, 'not_found', `app ${app} has no forecast attached (apps.${app}.forecast in the config: a scenario file or an archetype id)`);
+      const { forecast, findArchetype, loadScenario, parseScenario } = await import('../../forecast/index.js');
+      const archetype = findArchetype(attached);
+      let scenario;
+      try {
+        scenario = archetype ? parseScenario(archetype.scenario) : loadScenario(attached);
+      } catch (err) {
+        throw new GatewayError(400, 'invalid_request', (err as Error).message);
+      }
+      const f = forecast(scenario, deps.catalog, { samples: 200 });
+      sendJson(res, 200, await forecastVsActual(deps.queries, Date.now(), app, { perInteractionUsd: f.perInteractionUsd, monthlyApiUsd: f.monthlyApiUsd, interactionsPerMonth: f.traffic.interactionsPerMonth }));
     },
   },
   {

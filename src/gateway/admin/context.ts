@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { AlertCenter } from '../../alerts/index.js';
 import type { Catalog } from '../../catalog/index.js';
+import type { Config } from '../../config/schema.js';
 import type { BudgetGuard, BudgetStore } from '../../controls/index.js';
 import type { AdminToken, KeyStore } from '../../keys/index.js';
 import type { LedgerQueries, LedgerStore } from '../../ledger/types.js';
@@ -11,6 +12,7 @@ import { GatewayError } from '../errors.js';
 import { readBody } from '../http.js';
 
 export interface AdminDeps {
+  config: Config;
   adminToken: AdminToken;
   keys: KeyStore;
   ledger: LedgerStore;
