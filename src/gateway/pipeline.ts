@@ -67,8 +67,10 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
   const started = performance.now();
   const id = `req_${randomUUID().replaceAll('-', '')}`;
   res.setHeader('x-burnrate-request-id', id);
+  let appName: string | undefined;
   try {
     const key = await authenticate(req, deps.keys);
+    appName = key.app;
     const { body, raw } = await readRequestBody(req, deps.config.maxBodyBytes);
     const appSettings = deps.config.apps[key.app] ?? DEFAULT_APP_SETTINGS;
     const attribution = attribute(req.headers, body);
@@ -111,6 +113,10 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
   } catch (err) {
     const gatewayError = err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', 'internal error');
     if (!(err instanceof GatewayError)) console.error(`burnrate: ${id}: ${(err as Error).stack ?? String(err)}`);
+    if (gatewayError.code === 'unknown_model' && appName) {
+      const model = String(gatewayError.details?.model ?? '?');
+      deps.alerts.raise('unknown_model', `unknown:${appName}:${model}:${new Date().toISOString().slice(0, 10)}`, `app ${appName} asked for unknown model "${model}" (refused: it has no price)`, { app: appName, model });
+    }
     sendError(res, dialect, gatewayError);
   }
 }

@@ -128,9 +128,13 @@ describe('bad input never reaches the provider', () => {
     });
   }
 
-  it('suggests the near model name', async () => {
+  it('suggests the near model name, and alerts once a day per app and model', async () => {
     const res = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mnii', messages }));
     expect((await res.json()).error.message).toMatch(/did you mean .*gpt-4o-mini/);
+    await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mnii', messages }));
+    const alerts = (await rig.admin('/api/alerts').then((r) => r.json())).alerts.filter((a: { kind: string }) => a.kind === 'unknown_model');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ app: 'support', model: 'gpt-4o-mnii' });
   });
 
   it('refuses a revoked key', async () => {
