@@ -1,4 +1,5 @@
 import type { SqlClient } from '../db/sql-client.js';
+import { BackgroundReload } from '../util/background-reload.js';
 import { parseOrThrow } from '../util/validate.js';
 import { BudgetSchema, type Budget, type BudgetInput } from './budget-schema.js';
 
@@ -10,40 +11,40 @@ import { BudgetSchema, type Budget, type BudgetInput } from './budget-schema.js'
 export class BudgetStore {
   private stored: Budget[] = [];
   private merged: Budget[];
-  private loadedAt = 0;
-  private loading: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly reload: BackgroundReload;
 
   /** Reloads every `refreshMs` in the background, so changes made elsewhere arrive even while idle. */
   startRefreshing(): void {
-    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.refreshMs);
-    this.timer.unref();
+    this.reload.start();
   }
 
   stopRefreshing(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.reload.stop();
   }
 
   constructor(
     private readonly sql: SqlClient,
     private readonly fromConfig: Budget[] = [],
-    private readonly refreshMs = 2000,
+    refreshMs = 2000,
   ) {
     this.merged = fromConfig;
+    this.reload = new BackgroundReload(() => this.load(), refreshMs);
   }
 
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    return this.reload.now();
+  }
+
+  private async load(): Promise<void> {
     const rows = await this.sql.all<{ definition: string }>('SELECT definition FROM budgets ORDER BY id');
     this.stored = rows.map((r) => BudgetSchema.parse(JSON.parse(r.definition)));
     const ids = new Set(this.stored.map((b) => b.id));
     this.merged = [...this.fromConfig.filter((b) => !ids.has(b.id)), ...this.stored];
-    this.loadedAt = Date.now();
   }
 
   /** Every budget in force; a stored budget replaces a config one of the same id. */
   list(now = Date.now()): Budget[] {
-    if (now - this.loadedAt > this.refreshMs) this.loading ??= this.refresh().catch(() => undefined).finally(() => (this.loading = undefined));
+    this.reload.ifStale(now);
     return this.merged;
   }
 

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../util/random.js';
+
 /**
  * A month of realistic mixed traffic for the demo: several apps, models, customers and features,
  * multi-turn conversations whose context creeps up over the month, cache hits, routing to a small
@@ -24,16 +26,6 @@ export interface DemoCall {
   latencyMs: number;
 }
 
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -44,7 +36,7 @@ function hourWeight(hour: number): number {
 }
 
 export function* demoTraffic(days: number, now: number, seed = 7): Generator<DemoCall> {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   const start = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
   const customers = Array.from({ length: 40 }, (_, i) => `cust-${String(i + 1).padStart(3, '0')}`);

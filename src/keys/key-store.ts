@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SqlClient } from '../db/sql-client.js';
+import { BackgroundReload } from '../util/background-reload.js';
 
 export interface ApiKey {
   id: string;
@@ -49,32 +50,33 @@ const toKey = (r: KeyRow): ApiKey => ({
 export class KeyStore {
   private byHash = new Map<string, ApiKey>();
   private misses = new Set<string>();
-  private loadedAt = 0;
-  private loading: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly reload: BackgroundReload;
 
   /** Reloads every `refreshMs` in the background, so changes made elsewhere arrive even while idle. */
   startRefreshing(): void {
-    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.refreshMs);
-    this.timer.unref();
+    this.reload.start();
   }
 
   stopRefreshing(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.reload.stop();
   }
 
   constructor(
     private readonly sql: SqlClient,
-    private readonly refreshMs = 2000,
-  ) {}
+    refreshMs = 2000,
+  ) {
+    this.reload = new BackgroundReload(() => this.load(), refreshMs);
+  }
 
   /** Loads every key into memory (call once before serving). */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    return this.reload.now();
+  }
+
+  private async load(): Promise<void> {
     const rows = await this.sql.all<KeyRow>('SELECT * FROM api_keys');
     this.byHash = new Map(rows.map((r) => [r.hash, toKey(r)]));
     this.misses.clear();
-    this.loadedAt = Date.now();
   }
 
   async create(app: string, name?: string): Promise<{ key: ApiKey; secret: string }> {
@@ -103,7 +105,7 @@ export class KeyStore {
   /** The active key for a presented secret, or undefined (unknown or revoked). Never waits. */
   authenticate(secret: string): ApiKey | undefined {
     if (!secret || secret.length > 200) return undefined;
-    if (Date.now() - this.loadedAt > this.refreshMs) this.loading ??= this.refresh().catch(() => undefined).finally(() => (this.loading = undefined));
+    this.reload.ifStale();
     const hash = hashSecret(secret);
     let key = this.byHash.get(hash);
     if (!key && this.sql.allSync && !this.misses.has(hash)) {

@@ -1,3 +1,4 @@
+import { fnv1a } from '../util/random.js';
 import type { LedgerRow } from './types.js';
 
 /** Sums one batch of rows per rollup key, so a batch touches each rollup row once. */
@@ -58,9 +59,7 @@ export function savingsOf(row: LedgerRow): [SavingKind, number][] {
 export const CONVERSATION_SAMPLE_RATE = 32;
 
 export function isSampledConversation(id: string): boolean {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % CONVERSATION_SAMPLE_RATE === 0;
+  return fnv1a(id) % CONVERSATION_SAMPLE_RATE === 0;
 }
 
 /** Per conversation of a batch: its summed delta and the first and last day it was seen. */

@@ -57,7 +57,7 @@ describe.skipIf(!available)('three gateway instances sharing PostgreSQL and Redi
     writeFileSync(join(dir, 'burnrate.yaml'), JSON.stringify({ budgets: [{ id: 'shared', scope: 'app', match: 'scale', limitUsd: 1, period: 'month' }], reservationLeaseSeconds: 3 }));
     for (let n = 0; n < 3; n++) instances.push(await startInstance(n));
     key = (await (await admin(instances[0]!, '/api/keys', { method: 'POST', body: JSON.stringify({ app: 'scale' }) })).json()).key;
-    await new Promise((r) => setTimeout(r, 2200)); // the other instances see the new key within 2 s
+    await new Promise((r) => setTimeout(r, 3000)); // the other instances see the new key within 2 s
   }, 60_000);
 
   afterAll(async () => {
@@ -108,7 +108,7 @@ describe.skipIf(!available)('three gateway instances sharing PostgreSQL and Redi
   it('releases a killed instance’s reservations after the lease while the others keep serving', async () => {
     await (await admin(instances[0]!, '/api/budgets', { method: 'POST', body: JSON.stringify({ id: 'big', scope: 'app', match: 'batch', limitUsd: 1000, period: 'month' }) })).json();
     const batchKey = (await (await admin(instances[0]!, '/api/keys', { method: 'POST', body: JSON.stringify({ app: 'batch' }) })).json()).key;
-    await new Promise((r) => setTimeout(r, 2200));
+    await new Promise((r) => setTimeout(r, 3000));
     upstream.behaviour.tokensPerSecond = 20; // slow streams, so reservations are held when the kill comes
     const victim = instances[2]!;
     const inflight = Array.from({ length: 6 }, (_, i) =>
