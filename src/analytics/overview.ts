@@ -31,7 +31,8 @@ export async function overview(q: LedgerQueries, now: number, filters: Filters, 
   const month = await q.daily(monthStart, tomorrow, null, filters);
   const todayPoints = month.filter((p) => p.bucket === today);
   const sum = (points: typeof month, f: 'costNano' | 'requests') => points.reduce((s, p) => s + p[f], 0);
-  const anyEver = (await q.requests(0, now + 86_400_000, {}, 1, 0)).total > 0;
+  // Any request ever, from the compact rollup (counting ledger rows would scan millions).
+  const anyEver = (await q.totals('0000-01-01', '9999-12-31', 'app', {})).length > 0;
   const projection = await projectMonth(q, now, filters);
   const monthRequests = sum(month, 'requests');
   return {

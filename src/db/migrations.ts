@@ -155,7 +155,7 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     version: 5,
     sql: `
       -- One row per conversation: the most expensive ones come from the cost index, and the cost
-      -- distribution from a 1-in-32 sample of conversations (exact when there are few).
+      -- distribution from hash buckets of conversations (rollup.ts conversationBucket; exact when few).
       CREATE TABLE rollup_conversation (
         conversation TEXT NOT NULL,
         app TEXT NOT NULL,

@@ -55,11 +55,18 @@ export function savingsOf(row: LedgerRow): [SavingKind, number][] {
   return out;
 }
 
-/** 1 in SAMPLE_RATE conversations is sampled for cost distributions (by a hash of its id: stable). */
-export const CONVERSATION_SAMPLE_RATE = 32;
+/**
+ * Each conversation falls in one of SAMPLE_BUCKETS buckets by a hash of its id (stable): the cost
+ * distribution reads buckets 0..k-1 only, with k as small as still gives enough conversations.
+ */
+export const SAMPLE_BUCKETS = 1024;
+/** Bucket counts tried in turn, smallest first; the last reads everything. */
+export const SAMPLE_STEPS = [1, 8, 64, SAMPLE_BUCKETS];
+/** Enough conversations for stable medians and P90s. */
+export const SAMPLE_TARGET = 2000;
 
-export function isSampledConversation(id: string): boolean {
-  return fnv1a(id) % CONVERSATION_SAMPLE_RATE === 0;
+export function conversationBucket(id: string): number {
+  return fnv1a(id) % SAMPLE_BUCKETS;
 }
 
 /** Per conversation of a batch: its summed delta and the first and last day it was seen. */

@@ -132,7 +132,7 @@ export const PG_MIGRATIONS: PgMigration[] = [
         PRIMARY KEY (day, app, conversation)
       );
       -- One row per conversation: the most expensive come from the cost index, the cost distribution
-      -- from a stable 1-in-32 sample (rollup.ts isSampledConversation).
+      -- from hash buckets of conversations (rollup.ts conversationBucket).
       CREATE TABLE rollup_conversation (
         conversation TEXT NOT NULL,
         app TEXT NOT NULL,
@@ -140,7 +140,7 @@ export const PG_MIGRATIONS: PgMigration[] = [
         last_day TEXT NOT NULL,
         requests BIGINT NOT NULL,
         cost_nano BIGINT NOT NULL,
-        sampled BOOLEAN NOT NULL,
+        sampled SMALLINT NOT NULL,
         PRIMARY KEY (conversation, app)
       );
       CREATE INDEX rollup_conversation_cost ON rollup_conversation (cost_nano DESC);

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { CONVERSATION_SAMPLE_RATE } from '../rollup.js';
+import { SAMPLE_BUCKETS, SAMPLE_STEPS, SAMPLE_TARGET } from '../rollup.js';
 // A pure function (which rollup answers a daily query), shared so both engines always read the same table.
 import { dailyTable } from '../sqlite/sqlite-queries.js';
 import type { Dimension, Filters, LedgerQueries, LedgerRow, SeriesPoint } from '../types.js';
@@ -92,17 +92,15 @@ export class PostgresLedgerQueries implements LedgerQueries {
 
   async conversationCosts(fromDay: string, toDay: string, app: string | undefined) {
     await this.flush();
-    const select = async (sampledOnly: boolean) =>
-      (
-        await this.pool.query<{ c: number }>(
-          `SELECT cost_nano AS c FROM rollup_conversation WHERE ${sampledOnly ? 'sampled AND' : ''} last_day >= $1 AND first_day < $2 ${app ? 'AND app = $3' : ''}`,
-          app ? [fromDay, toDay, app] : [fromDay, toDay],
-        )
-      ).rows.map((r) => r.c);
-    const sample = await select(true);
-    // With under ~2,000 sampled conversations the whole set is small enough to read exactly (as in SQLite).
-    if (sample.length < 2000) return { costsNano: await select(false), sampleRate: 1 };
-    return { costsNano: sample, sampleRate: CONVERSATION_SAMPLE_RATE };
+    // As in SQLite: the fewest hash buckets that still give enough conversations.
+    for (const k of SAMPLE_STEPS) {
+      const { rows } = await this.pool.query<{ c: number }>(
+        `SELECT cost_nano AS c FROM rollup_conversation WHERE sampled < $1 AND last_day >= $2 AND first_day < $3 ${app ? 'AND app = $4' : ''}`,
+        app ? [k, fromDay, toDay, app] : [k, fromDay, toDay],
+      );
+      if (rows.length >= SAMPLE_TARGET || k === SAMPLE_BUCKETS) return { costsNano: rows.map((r) => r.c), sampleRate: SAMPLE_BUCKETS / k };
+    }
+    return { costsNano: [], sampleRate: 1 };
   }
 
   async savings(fromDay: string, toDay: string, app: string | undefined) {

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { conversationTotals, isSampledConversation, rollUp, savingsOf, utcDay, type RollupDelta } from '../rollup.js';
+import { conversationBucket, conversationTotals, rollUp, savingsOf, utcDay, type RollupDelta } from '../rollup.js';
 import type { LedgerRow } from '../types.js';
 import { INSERT_SQL, toColumns } from './pg-rows.js';
 
@@ -54,8 +54,8 @@ async function rollUpBatch(client: PoolClient, fresh: LedgerRow[]): Promise<void
     client,
     'rollup_conversation',
     [['conversation', 'text'], APP],
-    [['first_day', 'text'], ['last_day', 'text'], ['requests', 'bigint'], ['cost_nano', 'bigint'], ['sampled', 'boolean']],
-    conversationTotals(fresh).map(([key, d, first, last]) => [key, [first, last, d.requests, d.costNano, isSampledConversation(key[0])]]),
+    [['first_day', 'text'], ['last_day', 'text'], ['requests', 'bigint'], ['cost_nano', 'bigint'], ['sampled', 'smallint']],
+    conversationTotals(fresh).map(([key, d, first, last]) => [key, [first, last, d.requests, d.costNano, conversationBucket(key[0])]]),
     `requests = rollup_conversation.requests + excluded.requests, cost_nano = rollup_conversation.cost_nano + excluded.cost_nano,
      first_day = LEAST(rollup_conversation.first_day, excluded.first_day), last_day = GREATEST(rollup_conversation.last_day, excluded.last_day)`,
   );

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../../db/sqlite.js';
-import { conversationTotals, isSampledConversation, rollUp, savingsOf, utcDay, type RollupDelta } from '../rollup.js';
+import { conversationBucket, conversationTotals, rollUp, savingsOf, utcDay, type RollupDelta } from '../rollup.js';
 import type { GroupBy, LedgerRow, LedgerStore, SpendColumn, UsageGroup, UsageQuery } from '../types.js';
 
 export const COLUMNS = [
@@ -146,7 +146,7 @@ export class SqliteLedger implements LedgerStore {
         this.upsertCustomer.run(...key, ...deltaParams(d));
       }
       for (const [[conversation, app], d, first, last] of conversationTotals(fresh)) {
-        this.upsertConversationTotal.run(conversation, app, first, last, d.requests, d.costNano, isSampledConversation(conversation) ? 1 : 0);
+        this.upsertConversationTotal.run(conversation, app, first, last, d.requests, d.costNano, conversationBucket(conversation));
       }
       for (const [key, d] of rollUp(fresh, (r) => (r.conversation ? [utcDay(r.ts), r.app, r.conversation] : undefined))) {
         this.upsertConversation.run(...key, ...deltaParams(d));

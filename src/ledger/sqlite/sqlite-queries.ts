@@ -1,7 +1,7 @@
 import type { SqliteDb } from '../../db/sqlite.js';
 import type { Dimension, Filters, LedgerQueries, LedgerRow, SeriesPoint } from '../types.js';
 import { COLUMNS, fromDb, type DbRow } from './sqlite-ledger.js';
-import { CONVERSATION_SAMPLE_RATE } from '../rollup.js';
+import { SAMPLE_BUCKETS, SAMPLE_STEPS, SAMPLE_TARGET } from '../rollup.js';
 
 const FILTER_COLUMNS: (keyof Filters)[] = ['app', 'model', 'feature', 'customer'];
 
@@ -80,16 +80,14 @@ export class SqliteLedgerQueries implements LedgerQueries {
 
   async conversationCosts(fromDay: string, toDay: string, app: string | undefined) {
     await this.flush();
-    const select = (sampledOnly: boolean) =>
-      (
-        this.db
-          .prepare(`SELECT cost_nano AS c FROM rollup_conversation WHERE ${sampledOnly ? 'sampled = 1 AND' : ''} last_day >= ? AND first_day < ? ${app ? 'AND app = ?' : ''}`)
-          .all(fromDay, toDay, ...(app ? [app] : [])) as { c: number }[]
-      ).map((r) => r.c);
-    const sample = select(true);
-    // With under ~2,000 sampled conversations the whole set is small enough to read exactly.
-    if (sample.length < 2000) return { costsNano: select(false), sampleRate: 1 };
-    return { costsNano: sample, sampleRate: CONVERSATION_SAMPLE_RATE };
+    const query = this.db
+      .prepare(`SELECT cost_nano FROM rollup_conversation WHERE sampled < ? AND last_day >= ? AND first_day < ? ${app ? 'AND app = ?' : ''}`)
+      .raw();
+    for (const k of SAMPLE_STEPS) {
+      const costs = (query.all(k, fromDay, toDay, ...(app ? [app] : [])) as [number][]).map((r) => r[0]);
+      if (costs.length >= SAMPLE_TARGET || k === SAMPLE_BUCKETS) return { costsNano: costs, sampleRate: SAMPLE_BUCKETS / k };
+    }
+    return { costsNano: [], sampleRate: 1 };
   }
 
   async savings(fromDay: string, toDay: string, app: string | undefined) {
