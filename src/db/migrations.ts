@@ -221,4 +221,13 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- Per-customer totals over a range group by customer: a covering index in customer order lets
+      -- SQLite aggregate without sorting (breakdown by customer on thousands of customers).
+      CREATE INDEX rollup_customer_day_by_customer
+        ON rollup_customer_day (customer, day, app, requests, errors, tokens_in, tokens_out, cost_nano, saved_nano);
+    `,
+  },
 ];
