@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   budgets: async () => (await import('./commands/budgets.js')).registerBudgets,
   report: async () => (await import('./commands/report.js')).registerReport,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
+  migrate: async () => (await import('./commands/migrate.js')).registerMigrate,
   review: async () => (await import('./commands/review.js')).registerReview,
   status: async () => (await import('./commands/status.js')).registerStatus,
   digest: async () => (await import('./commands/digest.js')).registerDigest,
