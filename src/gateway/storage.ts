@@ -33,7 +33,7 @@ export async function openStorage(config: Config, env: NodeJS.ProcessEnv): Promi
     return { engine: 'postgres', sql: pgClient(ledger.pool), ledger, queries: ledger.queries(), close: () => ledger.close() };
   }
   const db = openSqlite(join(config.dataDir, 'burnrate.db'), SQLITE_MIGRATIONS);
-  const ledger = new SqliteLedger(db);
+  const ledger = new SqliteLedger(db, { writerThread: true });
   return {
     engine: 'sqlite',
     sql: sqliteClient(db),

@@ -1,6 +1,6 @@
 import type { SqliteDb } from '../../db/sqlite.js';
 import type { Dimension, Filters, LedgerQueries, LedgerRow, SeriesPoint } from '../types.js';
-import { COLUMNS, fromDb, type DbRow } from './sqlite-ledger.js';
+import { COLUMNS, fromDb, type DbRow } from './columns.js';
 import { SAMPLE_BUCKETS, SAMPLE_STEPS, SAMPLE_TARGET } from '../rollup.js';
 
 const FILTER_COLUMNS: (keyof Filters)[] = ['app', 'model', 'feature', 'customer'];
