@@ -1,4 +1,5 @@
 /** Response shapes of the admin API (docs/api-dashboard.md). Money: `...Usd` floats, `...Nano` integers. */
+import type { LedgerRow } from '../../../src/ledger/types.js';
 
 export type Dimension = 'model' | 'app' | 'feature' | 'customer' | 'provider';
 export type BreakdownDimension = Dimension | 'conversation';
@@ -72,36 +73,10 @@ export interface Interactions {
   top: { conversation: string; app: string; requests: number; costUsd: number }[];
 }
 
-export interface RequestRow {
-  id: string;
-  ts: number;
-  app: string;
-  keyId: string | null;
-  feature: string | null;
-  customer: string | null;
-  conversation: string | null;
-  user: string | null;
-  endpoint: string;
-  provider: string;
-  model: string;
-  requestedModel: string;
-  returnedModel: string | null;
-  stream: boolean;
-  status: number;
-  errorCode: string | null;
-  usage: Record<string, number | undefined>;
-  tokensIn: number;
-  tokensOut: number;
-  costNano: number;
+/** A ledger row as `GET /api/requests` answers it: the server's row plus dollars. */
+export interface RequestRow extends LedgerRow {
   costUsd: number;
-  savedNano?: number;
-  savedUsd?: number;
-  cache: 'hit' | 'miss' | null;
-  estimated: boolean;
-  latencyMs: number;
-  ttftMs: number | null;
-  catalogVersion?: string;
-  route: string | null;
+  savedUsd: number;
 }
 
 export interface RequestPage {
@@ -153,49 +128,5 @@ export interface Archetype {
   articleRangeUsd?: [number, number];
 }
 
-export interface UsdRange {
-  low: number;
-  expected: number;
-  high: number;
-}
-
-export interface Forecast {
-  scenario: { name: string; description?: string };
-  catalogVersion: string;
-  pricedAt: string;
-  perInteractionUsd: number;
-  perConversationUsd: number;
-  monthlyApiUsd: number;
-  monthlyEmbeddingsUsd: number;
-  monthlyInfraUsd: number;
-  monthlyRunningUsd: number;
-  monthlyTotalUsd: number;
-  recommendedBudgetUsd: number;
-  budgetBasis: string;
-  safetyFactor: number;
-  traffic: { conversationsPerMonth: number; interactionsPerMonth: number; callsPerMonth: number; turnsPerConversation: number };
-  ranges: {
-    perInteractionUsd: UsdRange;
-    perConversationUsd: UsdRange;
-    monthlyApiUsd: UsdRange;
-    monthlyRunningUsd: UsdRange;
-    monthlyTotalUsd: UsdRange & { p50: number; p90: number };
-  };
-  lineItems: { id: string; label: string; category: string; configured: boolean; usd: UsdRange }[];
-  projection: {
-    months: { month: number; interactions: number; apiUsd: number; totalUsd: number; totalLowUsd: number; totalHighUsd: number; budgetUsd: number }[];
-    apiUsd: number;
-    totalUsd: number;
-  };
-  comparison: {
-    model: string;
-    provider: string;
-    id: string;
-    baseline: boolean;
-    perInteractionUsd: number;
-    perConversationUsd: number;
-    monthlyApiUsd: number;
-    monthlyTotalUsd: number;
-    deltaMonthlyTotalUsd: number;
-  }[];
-}
+/** The forecaster's answer (`POST /api/forecast`), the server's own type. */
+export type { Forecast } from '../../../src/forecast/result.js';
