@@ -181,8 +181,11 @@ async function forwardWithFallbacks(
     const answerHeaders = { ...admitted.headers, 'x-burnrate-model': target.model };
     if (ctx.stream && sent.status < 400) {
       const capture = cacheKey ? [] : undefined;
-      const outcome = await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture);
-      const row = await record(meter, { ...outcome, cache: cacheKey ? 'miss' : null }, admitted, ctx.appSettings, deps);
+      let row!: LedgerRow;
+      await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, (outcome) => {
+        row = appendRow(meter, { ...outcome, cache: cacheKey ? 'miss' : null }, deps);
+      });
+      await settleRow(row, admitted, ctx.appSettings, deps);
       if (cacheKey && capture && !row.errorCode) await storeAnswer(deps.cache, cacheKey, ttlSeconds, 'text/event-stream', Buffer.concat(capture), row);
       return;
     }
@@ -213,14 +216,24 @@ function failedOutcome(started: number, err: GatewayError): Outcome {
 
 /** Prices the outcome, queues the ledger row, and settles the budget reservation to the same cost. */
 export async function record(meter: MeterInput, outcome: Outcome, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<LedgerRow> {
+  const row = appendRow(meter, outcome, deps);
+  await settleRow(row, admitted, app, deps);
+  return row;
+}
+
+/** Prices the outcome and queues (journals) its ledger row. */
+function appendRow(meter: MeterInput, outcome: Outcome, deps: GatewayDeps): LedgerRow {
   const row = buildRow(meter, outcome, deps.catalog, deps.counter);
   deps.ledger.append(row);
   deps.metrics.record(row.app, row.model, row.status, row.tokensIn, row.tokensOut, row.costNano, row.latencyMs / 1000);
-  if (admitted) {
-    const upstreamError = row.status >= 500 || row.status === 429;
-    await settle(deps, admitted, meter.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());
-  }
   return row;
+}
+
+/** Settles the budget reservation to the row's cost. */
+async function settleRow(row: LedgerRow, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<void> {
+  if (!admitted) return;
+  const upstreamError = row.status >= 500 || row.status === 429;
+  await settle(deps, admitted, row.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());
 }
 
 export function sendError(res: ServerResponse, dialect: Dialect, err: GatewayError): void {

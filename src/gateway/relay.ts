@@ -43,7 +43,9 @@ export async function relayStream(
   hideUsageChunk: boolean,
   started: number,
   /** Collects the bytes sent to the client, to cache the stream. */
-  capture?: Buffer[],
+  capture: Buffer[] | undefined,
+  /** Called with the outcome before the response ends: the row is recorded before the client sees the end. */
+  beforeEnd: (outcome: Outcome) => void,
 ): Promise<Outcome> {
   const reader = USAGE_READERS[dialect].streamReader();
   const filter = hideUsageChunk ? new OpenAIUsageChunkFilter() : undefined;
@@ -77,10 +79,8 @@ export async function relayStream(
   }
   if (clientGone) errorCode = 'client_closed';
   res.off('close', onClose);
-  if (errorCode === 'upstream_cut') res.destroy();
-  else res.end();
   const seen = reader.result();
-  return {
+  const outcome: Outcome = {
     status: sent.status,
     errorCode: seen.complete ? null : (errorCode ?? 'incomplete_stream'),
     reported: seen.usage,
@@ -90,6 +90,13 @@ export async function relayStream(
     latencyMs: performance.now() - started,
     ttftMs,
   };
+  try {
+    beforeEnd(outcome);
+  } finally {
+    if (errorCode === 'upstream_cut') res.destroy();
+    else res.end();
+  }
+  return outcome;
 }
 
 function drained(res: ServerResponse): Promise<void> {

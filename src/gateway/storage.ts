@@ -4,6 +4,7 @@ import { SQLITE_MIGRATIONS } from '../db/migrations.js';
 import { openSqlite, type SqliteDb } from '../db/sqlite.js';
 import { sqliteClient, type SqlClient } from '../db/sql-client.js';
 import { SqliteLedger, SqliteLedgerQueries, type LedgerQueries, type LedgerStore } from '../ledger/index.js';
+import { JournaledLedger } from '../ledger/journal.js';
 import { MemoryBudgetState, MemoryCacheStore, MemoryWindowState, openRedisState, type BudgetState, type CacheStore, type WindowState } from '../state/index.js';
 
 /** Where the ledger and the control plane (keys, budgets, alerts, settings) live. */
@@ -19,21 +20,23 @@ export interface Storage {
 
 /**
  * `DATABASE_URL=postgres://...` puts everything in PostgreSQL (schema from `BURNRATE_PG_SCHEMA`, or the
- * connection's search_path); otherwise the embedded SQLite file in the data directory.
+ * connection's search_path); otherwise the embedded SQLite file in the data directory. Either way rows
+ * are journaled in the data directory until written, so a killed process loses none it acknowledged.
  */
 export async function openStorage(config: Config, env: NodeJS.ProcessEnv): Promise<Storage> {
   const url = env.DATABASE_URL;
+  const journalDir = join(config.dataDir, 'journal');
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const [{ PostgresLedger }, { pgClient, PG_CONTROL_PLANE_SQL }] = await Promise.all([import('../ledger/postgres/index.js'), import('../db/pg-client.js')]);
-    const ledger = await PostgresLedger.open(url, {
-      spoolDir: join(config.dataDir, `spool-${process.pid}`),
-      ...(env.BURNRATE_PG_SCHEMA ? { schema: env.BURNRATE_PG_SCHEMA } : {}),
-    });
-    await ledger.pool.query(PG_CONTROL_PLANE_SQL);
-    return { engine: 'postgres', sql: pgClient(ledger.pool), ledger, queries: ledger.queries(), close: () => ledger.close() };
+    const [{ PostgresLedger, adoptOrphanSpools }, { pgClient, PG_CONTROL_PLANE_SQL }] = await Promise.all([import('../ledger/postgres/index.js'), import('../db/pg-client.js')]);
+    const spoolDir = join(config.dataDir, `spool-${process.pid}`);
+    await adoptOrphanSpools(config.dataDir, spoolDir);
+    const pgLedger = await PostgresLedger.open(url, { spoolDir, ...(env.BURNRATE_PG_SCHEMA ? { schema: env.BURNRATE_PG_SCHEMA } : {}) });
+    await pgLedger.pool.query(PG_CONTROL_PLANE_SQL);
+    const { ledger } = JournaledLedger.open(pgLedger, journalDir);
+    return { engine: 'postgres', sql: pgClient(pgLedger.pool), ledger, queries: pgLedger.queries(), close: () => ledger.close() };
   }
   const db = openSqlite(join(config.dataDir, 'burnrate.db'), SQLITE_MIGRATIONS);
-  const ledger = new SqliteLedger(db, { writerThread: true });
+  const { ledger } = JournaledLedger.open(new SqliteLedger(db, { writerThread: true }), journalDir);
   return {
     engine: 'sqlite',
     sql: sqliteClient(db),

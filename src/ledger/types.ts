@@ -70,6 +70,11 @@ export interface LedgerStore {
   append(row: LedgerRow): void;
   /** Writes every queued row now. */
   flush(): Promise<void>;
+  /**
+   * Resolves once every row appended before the call is durable (in storage, or in the PostgreSQL
+   * spool while the database is down), without forcing retries; rejects if some could not be written.
+   */
+  sync(): Promise<void>;
   get(id: string): Promise<LedgerRow | undefined>;
   usage(query: UsageQuery): Promise<UsageGroup[]>;
   /** Spend since `from` by hour (hour index = floor(ts / 3,600,000)), optionally for one column value. */

@@ -255,6 +255,11 @@ export class PostgresLedger implements LedgerStore {
     await this.serial(() => this.pump(true));
   }
 
+  /** Writes what is queued to the database, or to the spool while it is down (no retry of the spool here). */
+  async sync(): Promise<void> {
+    await this.serial(() => this.pump(false));
+  }
+
   async get(id: string): Promise<LedgerRow | undefined> {
     const pending = this.queue.find((r) => r.id === id) ?? this.inflight.find((r) => r.id === id);
     if (pending) return pending;

@@ -1,8 +1,33 @@
-import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, stat, truncate } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { appendFile, mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { processAlive } from '../../util/process-alive.js';
 import type { LedgerRow } from '../types.js';
+
+const SPOOL_FILE = 'ledger-spool.jsonl';
+
+/**
+ * Spools are per process (`spool-<pid>` under the data directory). Before opening its own, a process
+ * moves the rows of spools whose process is gone into it, so a crashed instance's rows are replayed
+ * even though the restarted one has another pid.
+ */
+export async function adoptOrphanSpools(parent: string, own: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = /^spool-(\d+)$/.exec(name);
+    const dir = join(parent, name);
+    if (!m || dir === own || processAlive(Number(m[1]))) continue;
+    await mkdir(own, { recursive: true });
+    const orphan = join(dir, SPOOL_FILE);
+    if ((await stat(orphan).then((s) => s.size, () => 0)) > 0) {
+      await pipeline(createReadStream(orphan), createWriteStream(join(own, SPOOL_FILE), { flags: 'a' }));
+      console.error(`burnrate: adopted the ledger spool of stopped process ${m[1]}`);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 export interface SpoolOptions {
   dir: string;
@@ -32,7 +57,7 @@ export class Spool {
   /** Opens the spool in `dir`, picking up whatever a previous process left there. */
   static async open(options: SpoolOptions): Promise<Spool> {
     await mkdir(options.dir, { recursive: true });
-    const spool = new Spool(join(options.dir, 'ledger-spool.jsonl'), options.maxBytes ?? 1024 ** 3);
+    const spool = new Spool(join(options.dir, SPOOL_FILE), options.maxBytes ?? 1024 ** 3);
     spool.bytes = await stat(spool.file).then((s) => s.size, () => 0);
     return spool;
   }

@@ -36,6 +36,8 @@ export class SqliteLedger implements LedgerStore {
   private readonly writeBatch: ((rows: LedgerRow[]) => void) | undefined;
   private readonly writer: LedgerWriterThread | undefined;
   private closed = false;
+  /** Batches that failed and went back to the queue: `sync` reports them. */
+  private failures = 0;
 
   constructor(
     private readonly db: SqliteDb,
@@ -60,12 +62,16 @@ export class SqliteLedger implements LedgerStore {
     this.queue = [];
     if (this.writer) {
       // Failed batches come back to the queue: retried on the next tick rather than lost.
-      this.writer.write(rows, (failed) => (this.queue = failed.concat(this.queue)));
+      this.writer.write(rows, (failed) => {
+        this.failures++;
+        this.queue = failed.concat(this.queue);
+      });
       return;
     }
     try {
       this.writeBatch!(rows);
     } catch (err) {
+      this.failures++;
       this.queue = rows.concat(this.queue);
       console.error(`burnrate: ledger write failed, will retry: ${(err as Error).message}`);
     }
@@ -75,6 +81,12 @@ export class SqliteLedger implements LedgerStore {
   async flush(): Promise<void> {
     this.flushNow();
     await this.writer?.idle();
+  }
+
+  async sync(): Promise<void> {
+    const failures = this.failures;
+    await this.flush();
+    if (this.failures !== failures) throw new Error('a ledger batch could not be written yet');
   }
 
   async get(id: string): Promise<LedgerRow | undefined> {
