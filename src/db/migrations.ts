@@ -230,4 +230,37 @@ export const SQLITE_MIGRATIONS: Migration[] = [
         ON rollup_customer_day (customer, day, app, requests, errors, tokens_in, tokens_out, cost_nano, saved_nano);
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- The sampled review queue: prompts and completions of a share of the requests of apps that opt in
+      -- to storing content (storeContent, reviewSampleRate), for a person to grade. id = the ledger row's id.
+      CREATE TABLE review_samples (
+        id TEXT PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        app TEXT NOT NULL,
+        feature TEXT,
+        model TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        prompt_preview TEXT NOT NULL,
+        completion TEXT NOT NULL,
+        truncated INTEGER NOT NULL DEFAULT 0,
+        verdict TEXT CHECK (verdict IN ('good', 'bad')),
+        reviewer TEXT,
+        note TEXT,
+        reviewed_at INTEGER
+      );
+      CREATE INDEX review_samples_ts ON review_samples (ts);
+      CREATE INDEX review_samples_pending ON review_samples (app, ts) WHERE verdict IS NULL;
+    `,
+  },
+  {
+    version: 9,
+    sql: `
+      -- What a request needed of its model beyond text, so the model review only suggests models that can serve it.
+      ALTER TABLE ledger ADD COLUMN uses_tools INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE ledger ADD COLUMN uses_images INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -32,6 +32,10 @@ export async function seedDemo(gateway: Gateway, options: SeedOptions = {}): Pro
   return { requests: calls.length };
 }
 
+const NO_NEEDS = { tools: false, images: false };
+/** The support chat looks orders up with tools; the document pipeline extracts from scanned pages with a tool schema. */
+const DEMO_NEEDS: Record<string, { tools: boolean; images: boolean }> = { chat: { tools: true, images: false }, extract: { tools: true, images: true } };
+
 function rowOf(call: DemoCall, gateway: Gateway) {
   const { catalog, counter } = gateway.deps;
   const entry = catalog.tryResolve(call.model)?.entry;
@@ -43,7 +47,7 @@ function rowOf(call: DemoCall, gateway: Gateway) {
       id: `req_demo_${randomUUID().replaceAll('-', '')}`, ts: call.ts, app: call.app, keyId: null,
       attribution: { feature: call.feature, customer: call.customer, conversation: call.conversation, user: null, tags: { source: 'demo' } },
       endpoint: call.endpoint, provider: call.provider, model: call.model, requestedModel: call.requestedModel,
-      entry, requestedEntry, stream: call.stream, body: {}, route: call.route,
+      entry, requestedEntry, stream: call.stream, body: {}, route: call.route, needs: DEMO_NEEDS[call.feature] ?? NO_NEEDS,
     },
     {
       status: call.status, errorCode: call.status >= 400 ? 'upstream_error' : null, reported: usage, complete: true,

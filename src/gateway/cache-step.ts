@@ -17,7 +17,7 @@ export async function answerFromCache(res: ServerResponse, ctx: RequestContext, 
     {
       id: ctx.id, ts: ctx.now, app: ctx.app, keyId: ctx.keyId, attribution: ctx.attribution, endpoint: ctx.dialect,
       provider: 'cache', model: answer.model, requestedModel: ctx.requestedModel, entry: deps.catalog.tryResolve(answer.model)?.entry, stream: ctx.stream,
-      body: ctx.body, route: ctx.route,
+      body: ctx.body, route: ctx.route, needs: ctx.needs,
     },
     {
       status: answer.status, errorCode: null, reported: answer.usage, complete: true, outputText: '', returnedModel: null,

@@ -49,7 +49,7 @@ export async function handleEmbeddingsWithCache(
   const meterBase: MeterInput = {
     id: ctx.id, ts: ctx.now, app: ctx.app, keyId: ctx.keyId, attribution: ctx.attribution, endpoint: ctx.dialect,
     provider: target.upstream.name, model: target.model, requestedModel: ctx.requestedModel, entry: target.entry,
-    stream: false, body, route: ctx.route,
+    stream: false, body, route: ctx.route, needs: ctx.needs,
   };
 
   if (missing.length > 0) {

@@ -3,6 +3,7 @@ import type { LedgerRow } from '../ledger/types.js';
 import type { TokenCounter } from '../tokens/index.js';
 import type { Attribution } from './attribution.js';
 import { promptText } from '../tokens/body-text.js';
+import type { RequestNeeds } from './request.js';
 
 /** What the pipeline knows about a request by the time it is metered. */
 export interface MeterInput {
@@ -21,6 +22,7 @@ export interface MeterInput {
   stream: boolean;
   body: Record<string, unknown>;
   route: string | null;
+  needs: RequestNeeds;
 }
 
 export interface Outcome {
@@ -89,6 +91,8 @@ export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, 
     ttftMs: outcome.ttftMs === null ? null : Math.round(outcome.ttftMs * 100) / 100,
     catalogVersion: catalog.version,
     route: input.route,
+    usesTools: input.needs.tools,
+    usesImages: input.needs.images,
   };
 }
 

@@ -19,7 +19,7 @@ import { buildRow, type MeterInput, type Outcome } from './meter.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { readBuffered, relayStream } from './relay.js';
-import { authenticate, bodyFacts, header, readRequestBody } from './request.js';
+import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type RequestNeeds } from './request.js';
 import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 
@@ -52,6 +52,7 @@ export interface RequestContext {
   raw: Buffer;
   stream: boolean;
   route: string | null;
+  needs: RequestNeeds;
 }
 
 const CACHEABLE: ReadonlySet<Dialect> = new Set(['openai-chat', 'openai-responses', 'anthropic-messages']);
@@ -76,7 +77,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const attribution = attribute(req.headers, body);
     const ctx: RequestContext = {
       id, started, now: Date.now(), dialect, app: key.app, appSettings, keyId: key.id, attribution,
-      requestedModel: body.model, body, raw, stream: body.stream === true, route: null,
+      requestedModel: body.model, body, raw, stream: body.stream === true, route: null, needs: requestNeeds(body, raw),
     };
     const subject = { app: key.app, keyId: key.id, customer: attribution.customer, feature: attribution.feature };
     let hash: string | undefined;
@@ -91,7 +92,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
       {
         model: body.model, app: key.app, feature: attribution.feature, task: header(req, 'x-burnrate-task') ?? null,
         stickyId: attribution.conversation ?? attribution.customer,
-        ...(routing.rules.length ? bodyFacts(body) : { promptChars: 0, hasTools: false, hasImages: false }),
+        ...(routing.rules.length ? bodyFacts(body, ctx.needs) : { promptChars: 0, hasTools: false, hasImages: false }),
       },
       routing,
     );
@@ -161,7 +162,7 @@ async function forwardWithFallbacks(
       id: last || attempt === chain.length - 1 ? ctx.id : `${ctx.id}_a${attempt + 1}`,
       ts: ctx.now, app: ctx.app, keyId: ctx.keyId, attribution: ctx.attribution, endpoint: dialect,
       provider: target.upstream.name, model: target.model, requestedModel: ctx.requestedModel, entry: target.entry,
-      requestedEntry, stream: ctx.stream, body, route,
+      requestedEntry, stream: ctx.stream, body, route, needs: ctx.needs,
     };
     let sent: SentRequest;
     try {

@@ -38,12 +38,25 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Facts routing rules look at, cheap to take from the body. */
-export function bodyFacts(body: Record<string, unknown>): { promptChars: number; hasTools: boolean; hasImages: boolean } {
-  const text = JSON.stringify(body.messages ?? body.input ?? '');
+/** What a request needs of a model beyond text. */
+export interface RequestNeeds {
+  tools: boolean;
+  images: boolean;
+}
+
+/** Image parts in the OpenAI chat, OpenAI responses and Anthropic formats. */
+const IMAGE_MARKERS = ['"image_url"', '"input_image"', '"image"'];
+
+/** Read off the parsed body and a byte search of the raw one (no re-serialising): cheap enough for every request. */
+export function requestNeeds(body: Record<string, unknown>, raw: Buffer): RequestNeeds {
   return {
-    promptChars: text.length + (typeof body.system === 'string' ? body.system.length : 0),
-    hasTools: Array.isArray(body.tools) && body.tools.length > 0,
-    hasImages: /"(image_url|input_image|image)"/.test(text),
+    tools: Array.isArray(body.tools) && body.tools.length > 0,
+    images: IMAGE_MARKERS.some((m) => raw.includes(m)),
   };
+}
+
+/** Facts routing rules look at, cheap to take from the body. */
+export function bodyFacts(body: Record<string, unknown>, needs: RequestNeeds): { promptChars: number; hasTools: boolean; hasImages: boolean } {
+  const text = JSON.stringify(body.messages ?? body.input ?? '');
+  return { promptChars: text.length + (typeof body.system === 'string' ? body.system.length : 0), hasTools: needs.tools, hasImages: needs.images };
 }

@@ -38,6 +38,10 @@ export interface LedgerRow {
   ttftMs: number | null;
   catalogVersion: string;
   route: string | null;
+  /** The request offered tools (function calling): a model serving it must support tool use. */
+  usesTools: boolean;
+  /** The request sent images: a model serving it must accept image input. */
+  usesImages: boolean;
 }
 
 export const GROUP_BY = ['day', 'model', 'app', 'feature', 'customer', 'conversation', 'provider'] as const;

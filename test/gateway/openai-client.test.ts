@@ -37,6 +37,21 @@ describe('OpenAI SDK through the gateway', () => {
     expect(rig.upstream.lastRequest!.headers.authorization).toBe('Bearer sk-upstream-secret');
   });
 
+  it('records what the request needed of the model: tools, images', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'track_order', parameters: { type: 'object', properties: { id: { type: 'string' } } } } }];
+    const image = [{ type: 'text' as const, text: 'Is this shoe damaged?' }, { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }];
+    const plain = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse();
+    const withTools = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools }).withResponse();
+    const withImage = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: image }] }).withResponse();
+    const needs = async (r: { response: Response }) => {
+      const row = await rig.row(r.response.headers.get('x-burnrate-request-id')!);
+      return { tools: row.usesTools, images: row.usesImages };
+    };
+    expect(await needs(plain)).toEqual({ tools: false, images: false });
+    expect(await needs(withTools)).toEqual({ tools: true, images: false });
+    expect(await needs(withImage)).toEqual({ tools: false, images: true });
+  });
+
   it('streams without the extra usage chunk for a client that did not ask, and still meters it', async () => {
     const { data: stream, response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }).withResponse();
     const chunks = [];

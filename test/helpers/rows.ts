@@ -33,6 +33,8 @@ export function makeRow(over: Partial<LedgerRow> = {}): LedgerRow {
     catalogVersion: 'test',
     route: null,
     promptCacheSavedNano: 0,
+    usesTools: false,
+    usesImages: false,
     ...over,
   };
 }

@@ -154,6 +154,14 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- What a request needed of its model beyond text, so the model review only suggests models that can serve it.
+      ALTER TABLE ledger ADD COLUMN IF NOT EXISTS uses_tools BOOLEAN NOT NULL DEFAULT false;
+      ALTER TABLE ledger ADD COLUMN IF NOT EXISTS uses_images BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 /**

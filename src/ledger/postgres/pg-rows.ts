@@ -36,6 +36,9 @@ const COLUMNS: [column: string, type: string, get: (r: LedgerRow) => unknown][] 
   ['ttft_ms', 'double precision', (r) => r.ttftMs],
   ['catalog_version', 'text', (r) => r.catalogVersion],
   ['route', 'text', (r) => r.route],
+  // Rows spooled or journaled by an older version lack the flags.
+  ['uses_tools', 'boolean', (r) => r.usesTools === true],
+  ['uses_images', 'boolean', (r) => r.usesImages === true],
 ];
 
 const JSON_COLUMNS = new Set(['tags', 'usage']);
@@ -92,5 +95,7 @@ export function fromPg(d: PgRow): LedgerRow {
     catalogVersion: d.catalog_version as string,
     route: d.route as string | null,
     promptCacheSavedNano: d.prompt_cache_saved_nano as number,
+    usesTools: d.uses_tools === true,
+    usesImages: d.uses_images === true,
   };
 }

@@ -5,7 +5,7 @@ export const COLUMNS = [
   'id', 'ts', 'app', 'key_id', 'feature', 'customer', 'conversation', 'user', 'tags', 'endpoint', 'provider',
   'model', 'requested_model', 'returned_model', 'stream', 'status', 'error_code', 'usage', 'tokens_in',
   'tokens_out', 'cost_nano', 'saved_nano', 'cache', 'estimated', 'latency_ms', 'ttft_ms', 'catalog_version', 'route',
-  'prompt_cache_saved_nano',
+  'prompt_cache_saved_nano', 'uses_tools', 'uses_images',
 ] as const;
 
 export function toParams(r: LedgerRow): unknown[] {
@@ -14,6 +14,8 @@ export function toParams(r: LedgerRow): unknown[] {
     r.endpoint, r.provider, r.model, r.requestedModel, r.returnedModel, r.stream ? 1 : 0, r.status, r.errorCode,
     JSON.stringify(r.usage), r.tokensIn, r.tokensOut, r.costNano, r.savedNano, r.cache, r.estimated ? 1 : 0,
     r.latencyMs, r.ttftMs, r.catalogVersion, r.route, r.promptCacheSavedNano,
+    // Rows journaled or spooled by an older version lack the flags.
+    r.usesTools === true ? 1 : 0, r.usesImages === true ? 1 : 0,
   ];
 }
 
@@ -50,5 +52,7 @@ export function fromDb(d: DbRow): LedgerRow {
     catalogVersion: d.catalog_version as string,
     route: d.route as string | null,
     promptCacheSavedNano: d.prompt_cache_saved_nano as number,
+    usesTools: d.uses_tools === 1,
+    usesImages: d.uses_images === 1,
   };
 }
