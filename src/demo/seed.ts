@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { requestId } from '../util/request-id.js';
 import type { Gateway } from '../gateway/server.js';
 import { buildRow } from '../gateway/meter.js';
 import type { Usage } from '../catalog/types.js';
@@ -44,7 +44,7 @@ function rowOf(call: DemoCall, gateway: Gateway) {
   const fullCost = entry ? catalog.price(entry, usage, { at: new Date(call.ts) }).costNano : 0;
   return buildRow(
     {
-      id: `req_demo_${randomUUID().replaceAll('-', '')}`, ts: call.ts, app: call.app, keyId: null,
+      id: requestId('req_demo_', call.ts), ts: call.ts, app: call.app, keyId: null,
       attribution: { feature: call.feature, customer: call.customer, conversation: call.conversation, user: null, tags: { source: 'demo' } },
       endpoint: call.endpoint, provider: call.provider, model: call.model, requestedModel: call.requestedModel,
       entry, requestedEntry, stream: call.stream, body: {}, route: call.route, needs: DEMO_NEEDS[call.feature] ?? NO_NEEDS,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CACHE_POLICY, cacheMode, responseCacheKey, type CacheMode } from '../cache/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -22,6 +22,7 @@ import { readBuffered, relayStream } from './relay.js';
 import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type RequestNeeds } from './request.js';
 import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
+import { requestId } from '../util/request-id.js';
 
 export interface GatewayDeps extends ControlDeps {
   config: Config;
@@ -66,7 +67,7 @@ const RETRYABLE = (status: number) => status === 429 || status >= 500;
  */
 export async function handleProxy(req: IncomingMessage, res: ServerResponse, dialect: Dialect, deps: GatewayDeps): Promise<void> {
   const started = performance.now();
-  const id = `req_${randomUUID().replaceAll('-', '')}`;
+  const id = requestId();
   res.setHeader('x-burnrate-request-id', id);
   let appName: string | undefined;
   try {
