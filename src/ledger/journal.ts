@@ -54,8 +54,9 @@ export class JournaledLedger implements LedgerStore {
   append(row: LedgerRow): void {
     if (this.closed) throw new Error('ledger is closed');
     this.fd ??= openSync(join(this.dir, this.segmentName(this.seq)), 'a');
-    writeSync(this.fd, `${JSON.stringify(row)}\n`);
-    this.inner.append(row);
+    const json = JSON.stringify(row);
+    writeSync(this.fd, `${json}\n`);
+    this.inner.append(row, json);
   }
 
   private segmentName(seq: number): string {

@@ -71,7 +71,8 @@ export type SpendColumn = 'app' | 'keyId' | 'customer' | 'feature' | 'model';
 
 /** The usage ledger. Appends are in-memory and cheap; rows reach storage in batches. */
 export interface LedgerStore {
-  append(row: LedgerRow): void;
+  /** Queues a row. `json`: the row as JSON when the caller already has it (the journal), so it is not serialised twice. */
+  append(row: LedgerRow, json?: string): void;
   /** Writes every queued row now. */
   flush(): Promise<void>;
   /**

@@ -30,6 +30,8 @@ export interface SqliteLedgerOptions {
  */
 export class SqliteLedger implements LedgerStore {
   private queue: LedgerRow[] = [];
+  /** The queued rows as JSON (same order), for the writer thread: a string crosses threads far cheaper than objects. */
+  private queueJson: string[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatch: number;
   /** Writes a batch inline (in this thread) when there is no writer thread. */
@@ -50,9 +52,10 @@ export class SqliteLedger implements LedgerStore {
     this.timer.unref();
   }
 
-  append(row: LedgerRow): void {
+  append(row: LedgerRow, json?: string): void {
     if (this.closed) throw new Error('ledger is closed');
     this.queue.push(row);
+    if (this.writer) this.queueJson.push(json ?? JSON.stringify(row));
     if (this.queue.length >= this.maxBatch) this.flushNow();
   }
 
@@ -61,10 +64,13 @@ export class SqliteLedger implements LedgerStore {
     const rows = this.queue;
     this.queue = [];
     if (this.writer) {
+      const json = this.queueJson;
+      this.queueJson = [];
       // Failed batches come back to the queue: retried on the next tick rather than lost.
-      this.writer.write(rows, (failed) => {
+      this.writer.write(rows, json, (failed, failedJson) => {
         this.failures++;
         this.queue = failed.concat(this.queue);
+        this.queueJson = failedJson.concat(this.queueJson);
       });
       return;
     }

@@ -3,9 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LedgerRow } from '../types.js';
 
+type OnFailure = (rows: LedgerRow[], json: string[]) => void;
+
 interface InFlight {
   rows: LedgerRow[];
-  onFailure: (rows: LedgerRow[]) => void;
+  json: string[];
+  onFailure: OnFailure;
 }
 
 /**
@@ -23,7 +26,7 @@ export class LedgerWriterThread {
       this.inFlight.delete(m.id);
       if (batch && !m.ok) {
         console.error(`burnrate: ledger write failed, will retry: ${m.error}`);
-        batch.onFailure(batch.rows);
+        batch.onFailure(batch.rows, batch.json);
       }
       if (this.inFlight.size === 0) for (const w of this.waiters.splice(0)) w();
     });
@@ -38,10 +41,11 @@ export class LedgerWriterThread {
     return new LedgerWriterThread(new Worker(script, { workerData: { file } }));
   }
 
-  write(rows: LedgerRow[], onFailure: (rows: LedgerRow[]) => void): void {
+  /** Hands a batch over as one JSON array text (`json`: the rows, each as JSON). */
+  write(rows: LedgerRow[], json: string[], onFailure: OnFailure): void {
     const id = ++this.nextId;
-    this.inFlight.set(id, { rows, onFailure });
-    this.worker.postMessage({ id, rows });
+    this.inFlight.set(id, { rows, json, onFailure });
+    this.worker.postMessage({ id, rows: `[${json.join(',')}]` });
   }
 
   /** A row handed to the thread and not yet confirmed written. */
