@@ -15,7 +15,7 @@ export interface MonthProjection {
  * Month-end spend: what is spent so far plus the remaining days at the recent daily rate (mean of the
  * last 7 full days); the band uses the 10th and 90th percentiles of the last 14 days.
  */
-export async function projectMonth(q: LedgerQueries, now: number, filters: Filters = {}): Promise<MonthProjection> {
+export async function projectMonth(q: Pick<LedgerQueries, 'daily'>, now: number, filters: Filters = {}): Promise<MonthProjection> {
   const today = dayOf(now);
   const monthStart = `${today.slice(0, 8)}01`;
   const d = new Date(now);

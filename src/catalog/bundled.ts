@@ -51,12 +51,22 @@ function toVersion(price: ModelPrice, from?: string): PriceVersion {
   return { ...(from ? { from } : {}), rates, tiers };
 }
 
+/** A dated price (`start_date`, with or without the `type` the package's own data carries); undefined when always valid. */
+function startDateOf(constraint: Record<string, unknown> | undefined): string | undefined | null {
+  if (!constraint) return undefined;
+  if (typeof constraint.start_date === 'string' && (constraint.type === undefined || constraint.type === 'start_date')) return constraint.start_date;
+  return null; // time-of-day prices (off-peak discounts)
+}
+
 function toVersions(model: ModelInfo): PriceVersion[] {
   if (!Array.isArray(model.prices)) return [toVersion(model.prices)];
   // Time-of-day prices (off-peak discounts) are left out: we keep the always-valid price.
-  return model.prices
-    .filter((p) => !p.constraint || p.constraint.type === 'start_date')
-    .map((p) => toVersion(p.prices, p.constraint?.type === 'start_date' ? p.constraint.start_date : undefined));
+  const out: PriceVersion[] = [];
+  for (const p of model.prices) {
+    const from = startDateOf(p.constraint as Record<string, unknown> | undefined);
+    if (from !== null) out.push(toVersion(p.prices, from));
+  }
+  return out;
 }
 
 export interface BundledProvider {
@@ -68,43 +78,69 @@ export interface BundledProvider {
 
 /**
  * `npm run build` writes the providers as JSON beside the built module: parsing that is ~10× faster
- * than loading the package's JavaScript, which keeps cold CLI starts short. Without a snapshot for
- * the installed package version, the package itself is read.
+ * than loading the package's JavaScript, which keeps cold CLI starts short. The snapshot is the catalog
+ * in use even when a newer package has been installed since the build: `burnrate prices update --from
+ * package` adopts the newer data, showing what changed. Without a snapshot (running from source) the
+ * package itself is read.
  */
 export const SNAPSHOT_FILE = 'bundled-snapshot.json';
 
-export function loadBundledProviders(): BundledProvider[] {
-  const version = bundledPackageVersion();
+export interface ProviderSet {
+  /** e.g. `genai-prices@0.1.8`. */
+  version: string;
+  providers: BundledProvider[];
+}
+
+export function loadBundledCatalog(): ProviderSet {
   try {
-    const snapshot = JSON.parse(readFileSync(new URL(SNAPSHOT_FILE, import.meta.url), 'utf8')) as { version: string; providers: BundledProvider[] };
-    if (snapshot.version === version) return snapshot.providers;
+    const snapshot = JSON.parse(readFileSync(new URL(SNAPSHOT_FILE, import.meta.url), 'utf8')) as ProviderSet;
+    if (typeof snapshot.version === 'string' && Array.isArray(snapshot.providers)) return snapshot;
   } catch {
     // no snapshot (running from source): read the package
   }
-  return providersFromPackage();
+  return { version: bundledPackageVersion(), providers: providersFromPackage() };
+}
+
+export function loadBundledProviders(): BundledProvider[] {
+  return loadBundledCatalog().providers;
+}
+
+/** The package's provider shape: what `findProvider` returns, and the data JSON it can update itself from. */
+export type PackageProvider = Pick<Provider, 'id' | 'model_match' | 'fallback_model_providers'> & { models: ModelInfo[] };
+
+/** One of the package's providers in our shape (what the snapshot holds). */
+export function fromPackageProvider(id: string, provider: PackageProvider): BundledProvider {
+  return {
+    id,
+    ...(provider.model_match ? { modelMatch: provider.model_match as MatchLogic } : {}),
+    fallbackProviders: provider.fallback_model_providers ?? [],
+    models: provider.models.map((m) => ({
+      provider: id,
+      id: m.id,
+      ...(m.name ? { name: m.name } : {}),
+      match: m.match as MatchLogic,
+      ...(m.context_window ? { contextWindow: m.context_window } : {}),
+      ...(m.deprecated ? { deprecated: true } : {}),
+      versions: toVersions(m),
+      source: 'bundled' as const,
+    })),
+  };
+}
+
+/**
+ * The providers we carry, in our order, from the package's data: its own copy (`findProvider`) or a data
+ * JSON in its format (e.g. a newer copy of the file `updatePrices()` downloads).
+ */
+export function providersFromData(find: (id: string) => PackageProvider | undefined): BundledProvider[] {
+  const out: BundledProvider[] = [];
+  for (const id of BUNDLED_PROVIDER_IDS) {
+    const provider = find(id);
+    if (provider) out.push(fromPackageProvider(id, provider));
+  }
+  return out;
 }
 
 export function providersFromPackage(): BundledProvider[] {
   const { findProvider } = require('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices');
-  const out: BundledProvider[] = [];
-  for (const id of BUNDLED_PROVIDER_IDS) {
-    const provider: Provider | undefined = findProvider({ providerId: id });
-    if (!provider) continue;
-    out.push({
-      id,
-      ...(provider.model_match ? { modelMatch: provider.model_match as MatchLogic } : {}),
-      fallbackProviders: provider.fallback_model_providers ?? [],
-      models: provider.models.map((m) => ({
-        provider: id,
-        id: m.id,
-        ...(m.name ? { name: m.name } : {}),
-        match: m.match as MatchLogic,
-        ...(m.context_window ? { contextWindow: m.context_window } : {}),
-        ...(m.deprecated ? { deprecated: true } : {}),
-        versions: toVersions(m),
-        source: 'bundled' as const,
-      })),
-    });
-  }
-  return out;
+  return providersFromData((id) => findProvider({ providerId: id }));
 }

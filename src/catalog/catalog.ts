@@ -1,4 +1,5 @@
-import { loadBundledProviders, bundledPackageVersion, type BundledProvider } from './bundled.js';
+import { loadBundledCatalog, type BundledProvider, type ProviderSet } from './bundled.js';
+import { readInstalledCatalog } from './installed.js';
 import { matches } from './match.js';
 import { overrideEntries, loadPriceOverrides, type PriceOverrides } from './overrides.js';
 import { BATCH_DISCOUNT_BY_PROVIDER, maxOutputFor, PATCH_VERSION, TIER_PATCHES } from './patches.js';
@@ -29,8 +30,26 @@ export interface PricedUsage extends UsageCost {
 
 export interface CatalogOptions {
   overrides?: PriceOverrides;
-  /** The version string of the bundled data; defaults to the installed package's. */
+  /** The providers and their prices, with their version; defaults to the bundled snapshot. */
+  base?: ProviderSet;
+  /** Overrides the version string of the base data. */
   bundledVersion?: string;
+}
+
+/** Our patch over the base prices: long-context tiers the data lacks (the input is left untouched). */
+function withTierPatches(providers: BundledProvider[]): BundledProvider[] {
+  return providers.map((provider) => {
+    const patches = TIER_PATCHES.filter((p) => p.provider === provider.id);
+    if (patches.length === 0) return provider;
+    return {
+      ...provider,
+      models: provider.models.map((model) => {
+        const patch = patches.find((p) => p.modelIds.includes(model.id));
+        if (!patch) return model;
+        return { ...model, versions: model.versions.map((v) => (v.tiers.length === 0 ? { ...v, tiers: patch.tiers } : v)) };
+      }),
+    };
+  });
 }
 
 /** The price catalog: bundled prices, our patch, then the user's overrides (which win). */
@@ -42,14 +61,8 @@ export class Catalog {
 
   constructor(options: CatalogOptions = {}) {
     const overrides = options.overrides ?? { models: [], aliases: {} };
-    const bundled = loadBundledProviders();
-    for (const patch of TIER_PATCHES) {
-      const provider = bundled.find((p) => p.id === patch.provider);
-      for (const model of provider?.models ?? []) {
-        if (!patch.modelIds.includes(model.id)) continue;
-        for (const version of model.versions) if (version.tiers.length === 0) version.tiers = patch.tiers;
-      }
-    }
+    const base = options.base ?? loadBundledCatalog();
+    const bundled = withTierPatches(base.providers);
     const own = overrideEntries(overrides);
     const ownProviders = [...new Set(own.map((m) => m.provider))].map((id) => ({
       id,
@@ -59,11 +72,19 @@ export class Catalog {
     this.providers = [...ownProviders, ...bundled];
     this.aliases = overrides.aliases;
     const overrideTag = own.length || Object.keys(overrides.aliases).length ? '+overrides' : '';
-    this.version = `${options.bundledVersion ?? bundledPackageVersion()}+${PATCH_VERSION}${overrideTag}`;
+    this.version = `${options.bundledVersion ?? base.version}+${PATCH_VERSION}${overrideTag}`;
   }
 
-  static load(pricesFile?: string): Catalog {
-    return new Catalog(pricesFile ? { overrides: loadPriceOverrides(pricesFile) } : {});
+  /**
+   * The catalog an installation uses: the one `burnrate prices update` installed in `dataDir` when there
+   * is one, else the bundled snapshot; then the user's override file.
+   */
+  static load(pricesFile?: string, dataDir?: string): Catalog {
+    const installed = dataDir ? readInstalledCatalog(dataDir) : undefined;
+    return new Catalog({
+      ...(pricesFile ? { overrides: loadPriceOverrides(pricesFile) } : {}),
+      ...(installed ? { base: installed } : {}),
+    });
   }
 
   private ids: string[] | undefined;

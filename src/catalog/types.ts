@@ -53,6 +53,8 @@ export interface ModelEntry {
   /** Fraction taken off every rate for batch requests (0.5 = half price). */
   batchDiscount?: number;
   deprecated?: boolean;
+  /** When a price update found the model gone from the new data (ISO): it is kept at its last price, deprecated. */
+  removedUpstream?: string;
   /** Oldest first. */
   versions: PriceVersion[];
   source: 'bundled' | 'patch' | 'override';

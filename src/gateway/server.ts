@@ -47,7 +47,7 @@ const PROXY_ROUTES: Record<string, Dialect> = {
 export interface GatewayOptions {
   config: Config;
   env?: NodeJS.ProcessEnv;
-  /** Defaults to the bundled catalog plus `config.prices`. */
+  /** Defaults to the catalog installed in the data directory (else the bundled one) plus `config.prices`. */
   catalog?: Catalog;
 }
 
@@ -68,7 +68,7 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const env = options.env ?? process.env;
-  const catalog = options.catalog ?? Catalog.load(config.prices);
+  const catalog = options.catalog ?? Catalog.load(config.prices, config.dataDir);
   const storage = await openStorage(config, env);
   const shared = await openSharedState(config, env);
   const { sql, ledger } = storage;
