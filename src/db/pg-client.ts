@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { SCHEMA_LOCK_KEY } from '../ledger/postgres/migrations.js';
 import type { SqlClient } from './sql-client.js';
 
 /** `?` placeholders to PostgreSQL's `$1, $2...` (the control plane's SQL has no `?` in literals). */
@@ -19,8 +20,13 @@ export function pgClient(pool: Pool): SqlClient {
   };
 }
 
-/** The control plane's tables on PostgreSQL (the SQLite ones come with the embedded migrations). */
+/**
+ * The control plane's tables on PostgreSQL (the SQLite ones come with the embedded migrations). Sent as
+ * one simple query, so it runs as one transaction: the advisory lock (the ledger migrations' own) keeps
+ * instances starting together on an empty database from racing on CREATE ... IF NOT EXISTS.
+ */
 export const PG_CONTROL_PLANE_SQL = `
+  SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY});
   CREATE TABLE IF NOT EXISTS api_keys (
     id TEXT PRIMARY KEY, app TEXT NOT NULL, name TEXT, prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
     created_at BIGINT NOT NULL, revoked_at BIGINT
@@ -31,4 +37,16 @@ export const PG_CONTROL_PLANE_SQL = `
     id TEXT PRIMARY KEY, ts BIGINT NOT NULL, kind TEXT NOT NULL, dedupe_key TEXT NOT NULL UNIQUE, message TEXT NOT NULL,
     details TEXT NOT NULL, delivered_at BIGINT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
   );
+  CREATE INDEX IF NOT EXISTS alerts_ts ON alerts (ts);
+  -- The review's tables (SQLite migration 6): feedback scores, app reviews, acknowledged attention items.
+  CREATE TABLE IF NOT EXISTS feedback (
+    id TEXT PRIMARY KEY, ts BIGINT NOT NULL, request_id TEXT NOT NULL, request_ts BIGINT NOT NULL, app TEXT NOT NULL,
+    feature TEXT NOT NULL, model TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, raw_score DOUBLE PRECISION NOT NULL,
+    scale TEXT NOT NULL, label TEXT, comment TEXT
+  );
+  CREATE INDEX IF NOT EXISTS feedback_request_ts ON feedback (request_ts);
+  CREATE INDEX IF NOT EXISTS feedback_request ON feedback (request_id);
+  CREATE TABLE IF NOT EXISTS app_reviews (id TEXT PRIMARY KEY, app TEXT NOT NULL, ts BIGINT NOT NULL, reviewer TEXT, note TEXT);
+  CREATE INDEX IF NOT EXISTS app_reviews_app_ts ON app_reviews (app, ts);
+  CREATE TABLE IF NOT EXISTS attention_acks (key TEXT PRIMARY KEY, ts BIGINT NOT NULL, acked_by TEXT, note TEXT);
 `;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import type { SqliteDb } from '../db/sqlite.js';
+import type { SqlClient } from '../db/sql-client.js';
 import { AdminToken, KeyStore } from '../keys/index.js';
 import { TokenCounter } from '../tokens/index.js';
 import { handleAdmin, type AdminDeps } from './admin/router.js';
@@ -59,6 +60,8 @@ export interface Gateway {
   queries: LedgerQueries;
   /** The embedded database (absent with DATABASE_URL). */
   db?: SqliteDb;
+  /** The control plane's database, SQLite or PostgreSQL. */
+  sql: SqlClient;
   /** Set when this start generated the admin token (print it once). */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -103,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ...deps,
     adminToken,
     queries: storage.queries,
+    sql,
     metricsText: async () => deps.metrics.render(),
     demoRequest: demoRequester(deps, () => url),
   };
@@ -148,6 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     deps,
     queries: storage.queries,
     ...(storage.db ? { db: storage.db } : {}),
+    sql,
     generatedAdminToken: adminToken.generated,
     async close() {
       // Stop accepting, let requests in flight finish (up to 10 s), then flush the ledger.

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { BudgetStatus } from '../controls/budget-guard.js';
 import { lifecycleFlag } from './lifecycle.js';
 import { DAY_MS, type Period } from './period.js';
-import type { ReviewRepository } from './repository.js';
+import type { ReturnedModelSpan, ReviewRepository } from './repository.js';
 
 export const ATTENTION_KINDS = ['no_owner', 'review_overdue', 'budget_near_limit', 'alert', 'unknown_model', 'model_version_change', 'model_lifecycle'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
@@ -64,14 +64,17 @@ export interface StatusInput {
  * 80 % or more, alerts, requests for unpriced models, a change of the model id an upstream reports
  * answering, and models the catalog deprecates or has a newer, cheaper sibling for.
  */
-export function attentionStatus(input: StatusInput): StatusReport {
+export async function attentionStatus(input: StatusInput): Promise<StatusReport> {
   const { repo, config, catalog, budgets, period } = input;
   const now = input.now ?? Date.now();
   const ownerOf = (app: string | null) => (app ? (config.apps[app]?.owner?.name ?? null) : null);
   const items: Omit<AttentionItem, 'acknowledged' | 'owner'>[] = [];
 
-  const reviews = repo.lastReviews();
-  const known = new Map(repo.knownApps(period.from).map((a) => [a.app, a.firstTs]));
+  const [reviews, knownApps, alerts, unknownModels, versionChanges, modelsInUse, acked] = await Promise.all([
+    repo.lastReviews(), repo.knownApps(period.from), repo.alertsSince(period.from), repo.unknownModelRequests(period),
+    modelVersionChanges(repo, period), repo.modelsInUse(period), repo.acknowledged(),
+  ]);
+  const known = new Map(knownApps.map((a) => [a.app, a.firstTs]));
   for (const app of Object.keys(config.apps)) if (!known.has(app)) known.set(app, null);
   const apps: AppOwnership[] = [];
   for (const [app, firstTs] of [...known.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -109,7 +112,7 @@ export function attentionStatus(input: StatusInput): StatusReport {
     });
   }
 
-  for (const a of repo.alertsSince(period.from)) {
+  for (const a of alerts) {
     let details: Record<string, unknown> = {};
     try {
       details = JSON.parse(a.details) as Record<string, unknown>;
@@ -120,7 +123,7 @@ export function attentionStatus(input: StatusInput): StatusReport {
     items.push({ key: `alert:${a.id}`, kind: 'alert', severity: 'medium', app, since: iso(a.ts), message: a.message, details: { alertKind: a.kind } });
   }
 
-  for (const u of repo.unknownModelRequests(period)) {
+  for (const u of unknownModels) {
     items.push({
       key: `unknown-model:${u.app}:${u.model}`, kind: 'unknown_model', severity: 'high', app: u.app, since: iso(u.lastTs),
       message: `${u.requests} request(s) from ${u.app} for ${u.model}, which has no price: recorded at $0 (add it to the prices override file)`,
@@ -128,9 +131,9 @@ export function attentionStatus(input: StatusInput): StatusReport {
     });
   }
 
-  items.push(...modelVersionChanges(repo, period));
+  items.push(...versionChanges);
 
-  for (const m of repo.modelsInUse(period)) {
+  for (const m of modelsInUse) {
     const flag = lifecycleFlag(catalog, m.model, new Date(Math.min(now, period.to)));
     if (!flag) continue;
     items.push({
@@ -139,7 +142,6 @@ export function attentionStatus(input: StatusInput): StatusReport {
     });
   }
 
-  const acked = repo.acknowledged();
   const all = items.map((i) => ({ ...i, owner: ownerOf(i.app), acknowledged: acked.has(i.key) }));
   all.sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.key.localeCompare(b.key));
   const open = all.filter((i) => !i.acknowledged).length;
@@ -159,9 +161,9 @@ export function attentionStatus(input: StatusInput): StatusReport {
  * before the period first), and each step to a new id is one change. Ids that alternate (a pool of
  * snapshots, a partial rollout) count once, when the new id first appears.
  */
-export function modelVersionChanges(repo: ReviewRepository, period: Period): Omit<AttentionItem, 'acknowledged' | 'owner'>[] {
-  const byPair = new Map<string, ReturnType<ReviewRepository['returnedModelSpans']>>();
-  for (const s of repo.returnedModelSpans(period)) {
+export async function modelVersionChanges(repo: ReviewRepository, period: Period): Promise<Omit<AttentionItem, 'acknowledged' | 'owner'>[]> {
+  const byPair = new Map<string, ReturnedModelSpan[]>();
+  for (const s of await repo.returnedModelSpans(period)) {
     const k = `${s.app}\u0000${s.requestedModel}\u0000${s.model}`;
     byPair.set(k, [...(byPair.get(k) ?? []), s]);
   }
@@ -169,7 +171,7 @@ export function modelVersionChanges(repo: ReviewRepository, period: Period): Omi
   for (const spans of byPair.values()) {
     const { app, requestedModel, model } = spans[0]!;
     // Each id once, in order of first appearance; the id in use just before the period comes first.
-    const before = repo.returnedModelBefore(app, requestedModel, model, period.from);
+    const before = await repo.returnedModelBefore(app, requestedModel, model, period.from);
     const sequence = spans.filter((s) => s.returnedModel !== before).map((s) => ({ model: s.returnedModel, firstTs: s.firstTs as number | null }));
     if (before !== undefined) sequence.unshift({ model: before, firstTs: null });
     for (let i = 1; i < sequence.length; i++) {

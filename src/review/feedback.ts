@@ -63,8 +63,8 @@ export interface StoredFeedback {
  * Throws UnknownRequestError when the ledger has no such request. Free-text comments are user content:
  * they are kept only for apps that opt in with `storeContent`.
  */
-export function recordFeedback(repo: ReviewRepository, input: FeedbackInput, storeContent: (app: string) => boolean, now = Date.now()): StoredFeedback {
-  const request = repo.requestForFeedback(input.requestId);
+export async function recordFeedback(repo: ReviewRepository, input: FeedbackInput, storeContent: (app: string) => boolean, now = Date.now()): Promise<StoredFeedback> {
+  const request = await repo.requestForFeedback(input.requestId);
   if (!request) throw new UnknownRequestError(`no request ${input.requestId} in the ledger`);
   const scale = input.scale ?? inferScale(input.score)!;
   const keepComment = input.comment !== undefined && storeContent(request.app);
@@ -80,7 +80,7 @@ export function recordFeedback(repo: ReviewRepository, input: FeedbackInput, sto
     label: input.label ?? null,
     comment: keepComment ? input.comment! : null,
   };
-  const id = repo.addFeedback(record, now);
+  const id = await repo.addFeedback(record, now);
   return {
     id, requestId: record.requestId, app: record.app, feature: record.feature || null, model: record.model,
     score: record.score, rawScore: record.rawScore, scale, commentStored: keepComment,

@@ -112,7 +112,7 @@ export const NOT_CHECKED = [
 ];
 
 /** The model review: what the traffic cost, what the same usage would cost on every other candidate, and what to try. */
-export function reviewModels(repo: ReviewRepository, catalog: Catalog, options: ReviewOptions): ModelReview {
+export async function reviewModels(repo: ReviewRepository, catalog: Catalog, options: ReviewOptions): Promise<ModelReview> {
   const { period } = options;
   const now = options.now ?? Date.now();
   const at = new Date(Math.min(period.to, now));
@@ -122,8 +122,10 @@ export function reviewModels(repo: ReviewRepository, catalog: Catalog, options: 
 
   const candidates: Record<EndpointKind, ModelEntry[]> = { chat: candidateModels(catalog, 'chat', at), embeddings: candidateModels(catalog, 'embeddings', at) };
   // Band usage at every tier boundary in the catalog (a handful): any model, current or candidate, is then priced exactly.
-  const raw = repo.usageGroups(period, tierThresholds(catalog, catalog.list(), at), options.app);
-  const evidence = evidenceByEntry(repo, catalog, period);
+  const [raw, evidence] = await Promise.all([
+    repo.usageGroups(period, tierThresholds(catalog, catalog.list(), at), options.app),
+    evidenceByEntry(repo, catalog, period),
+  ]);
 
   const groups: GroupReview[] = raw.map((g) => reviewGroup(catalog, g, candidates[g.kind], at, batch, monthly));
   groups.sort((a, b) => b.actualUsd - a.actualUsd || a.app.localeCompare(b.app));
@@ -251,14 +253,15 @@ function recommend(groups: GroupReview[], evidence: Map<string, Evidence>, batch
 }
 
 /** Error rate and median latency from the ledger, and feedback scores, per catalog model (ledger ids resolved). */
-function evidenceByEntry(repo: ReviewRepository, catalog: Catalog, period: Period): Map<string, Evidence> {
+async function evidenceByEntry(repo: ReviewRepository, catalog: Catalog, period: Period): Promise<Map<string, Evidence>> {
   const out = new Map<string, Evidence & { errors: number; latencyFrom: number; fbSum: number }>();
   const get = (key: string) => {
     let e = out.get(key);
     if (!e) out.set(key, (e = { model: key, requests: 0, errors: 0, errorRate: null, p50LatencyMs: null, feedback: null, latencyFrom: 0, fbSum: 0 }));
     return e;
   };
-  for (const s of repo.modelStats(period)) {
+  const [stats, feedback] = await Promise.all([repo.modelStats(period), repo.feedbackSummary(period)]);
+  for (const s of stats) {
     const entry = catalog.tryResolve(s.model)?.entry;
     if (!entry) continue;
     const e = get(entryKey(entry));
@@ -271,7 +274,7 @@ function evidenceByEntry(repo: ReviewRepository, catalog: Catalog, period: Perio
       e.latencyFrom = s.requests;
     }
   }
-  for (const f of repo.feedbackSummary(period)) {
+  for (const f of feedback) {
     const entry = catalog.tryResolve(f.model)?.entry;
     if (!entry) continue;
     const e = get(entryKey(entry));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { USAGE_KINDS, type Usage } from '../catalog/types.js';
-import type { SqliteDb } from '../db/sqlite.js';
+import type { SqlClient } from '../db/sql-client.js';
 import type { Period } from './period.js';
 
 /** Chat traffic (chat completions, responses, messages) or embeddings traffic. */
@@ -73,37 +73,49 @@ export interface ReturnedModelSpan {
   requests: number;
 }
 
-const KIND_SUMS = USAGE_KINDS.map((k) => `SUM(COALESCE(json_extract(usage, '$.${k}'), 0)) AS "u_${k}"`).join(',\n  ');
+type Row = Record<string, unknown>;
+
+/** Counts the rows where `condition` holds (PostgreSQL booleans cannot be summed; SQLite's 0/1 could). */
+const countWhere = (condition: string) => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
 const NOT_CACHE_HIT = `(cache IS NULL OR cache <> 'hit')`;
+const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+
+/** One kind of a ledger row's usage: JSON text in SQLite, JSONB in PostgreSQL. */
+function usageKind(engine: SqlClient['engine'], kind: string): string {
+  return engine === 'postgres' ? `(usage->>'${kind}')::numeric` : `json_extract(usage, '$.${kind}')`;
+}
 
 /**
- * The SQL the review needs, straight over the SQLite database the gateway writes (ledger rows and
- * the review's own tables from migration 6). PostgreSQL is not supported yet.
+ * The SQL the review needs, over the database the gateway writes (SQLite or PostgreSQL): ledger rows,
+ * the daily rollup, keys and alerts, and the review's own tables. Statements are written once, in SQL both
+ * engines accept (only reading `usage` differs); aliases are quoted (PostgreSQL folds unquoted names to
+ * lower case), and every count or sum goes through Number (PostgreSQL returns BIGINT and NUMERIC as
+ * strings unless the pool parses them).
  */
 export class ReviewRepository {
-  constructor(private readonly db: SqliteDb) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /**
    * Usage by (app, feature, model, endpoint kind) in the period, each split into bands of input size
    * at `thresholds` (the catalog's long-context tier boundaries), so every request of a band pays the
    * same tier on any model and summed usage can be priced exactly.
    */
-  usageGroups(period: Period, thresholds: number[], app?: string): UsageGroup[] {
+  async usageGroups(period: Period, thresholds: number[], app?: string): Promise<UsageGroup[]> {
     const sorted = [...new Set(thresholds)].sort((a, b) => a - b);
-    const band = sorted.length ? sorted.map(() => '(tokens_in > ?)').join(' + ') : '0';
-    const rows = this.db
-      .prepare(
-        `SELECT app, COALESCE(feature, '') AS feature, model,
-           CASE WHEN endpoint = 'openai-embeddings' THEN 'embeddings' ELSE 'chat' END AS kind,
-           ${band} AS band, COUNT(*) AS requests, SUM(status >= 400) AS errors, SUM(stream) AS streamed,
-           SUM(cost_nano) AS costNano, MAX(tokens_in) AS maxTokensIn, MAX(tokens_out) AS maxTokensOut,
-           ${KIND_SUMS}
-         FROM ledger
-         WHERE ts >= ? AND ts < ? AND ${NOT_CACHE_HIT} AND endpoint <> 'anthropic-count-tokens' ${app ? 'AND app = ?' : ''}
-         GROUP BY app, feature, model, kind, band
-         ORDER BY app, feature, model, kind, band`,
-      )
-      .all(...sorted, period.from, period.to, ...(app ? [app] : [])) as Record<string, number | string>[];
+    const band = sorted.length ? sorted.map(() => 'CASE WHEN tokens_in > ? THEN 1 ELSE 0 END').join(' + ') : '0';
+    const kindSums = USAGE_KINDS.map((k) => `SUM(COALESCE(${usageKind(this.sql.engine, k)}, 0)) AS "u_${k}"`).join(',\n  ');
+    const rows = await this.sql.all<Row>(
+      `SELECT app, COALESCE(feature, '') AS feature, model,
+         CASE WHEN endpoint = 'openai-embeddings' THEN 'embeddings' ELSE 'chat' END AS kind,
+         ${band} AS band, COUNT(*) AS requests, ${countWhere('status >= 400')} AS errors, ${countWhere('stream')} AS streamed,
+         SUM(cost_nano) AS "costNano", MAX(tokens_in) AS "maxTokensIn", MAX(tokens_out) AS "maxTokensOut",
+         ${kindSums}
+       FROM ledger
+       WHERE ts >= ? AND ts < ? AND ${NOT_CACHE_HIT} AND endpoint <> 'anthropic-count-tokens' ${app ? 'AND app = ?' : ''}
+       GROUP BY app, feature, model, kind, band
+       ORDER BY app, feature, model, kind, band`,
+      [...sorted, period.from, period.to, ...(app ? [app] : [])],
+    );
     const groups = new Map<string, UsageGroup>();
     for (const r of rows) {
       const key = [r.app, r.feature, r.model, r.kind].join('\u0000');
@@ -133,106 +145,107 @@ export class ReviewRepository {
   }
 
   /** Requests, errors and median latency per model over the period (cache hits left out). */
-  modelStats(period: Period): ModelStats[] {
-    const counts = this.db
-      .prepare(
-        `SELECT model, COUNT(*) AS requests, SUM(status >= 400) AS errors, SUM(status < 400) AS ok
-         FROM ledger WHERE ts >= ? AND ts < ? AND ${NOT_CACHE_HIT} GROUP BY model`,
-      )
-      .all(period.from, period.to) as { model: string; requests: number; errors: number; ok: number }[];
-    const median = this.db.prepare(
-      `SELECT latency_ms AS v FROM ledger WHERE model = ? AND ts >= ? AND ts < ? AND status < 400 AND ${NOT_CACHE_HIT}
-       ORDER BY latency_ms LIMIT 1 OFFSET ?`,
+  async modelStats(period: Period): Promise<ModelStats[]> {
+    const counts = await this.sql.all<Row>(
+      `SELECT model, COUNT(*) AS requests, ${countWhere('status >= 400')} AS errors, ${countWhere('status < 400')} AS ok
+       FROM ledger WHERE ts >= ? AND ts < ? AND ${NOT_CACHE_HIT} GROUP BY model`,
+      [period.from, period.to],
     );
-    return counts.map((c) => {
-      const row = c.ok > 0 ? (median.get(c.model, period.from, period.to, Math.floor((c.ok - 1) / 2)) as { v: number } | undefined) : undefined;
-      return { model: c.model, requests: c.requests, errors: c.errors, p50LatencyMs: row ? row.v : null };
-    });
+    return Promise.all(
+      counts.map(async (c) => {
+        const ok = Number(c.ok);
+        // The (lower) median: the middle one of the successful requests in latency order.
+        const [middle] = ok > 0
+          ? await this.sql.all<Row>(
+            `SELECT latency_ms AS v FROM ledger WHERE model = ? AND ts >= ? AND ts < ? AND status < 400 AND ${NOT_CACHE_HIT}
+             ORDER BY latency_ms LIMIT 1 OFFSET ?`,
+            [c.model, period.from, period.to, Math.floor((ok - 1) / 2)],
+          )
+          : [];
+        return { model: String(c.model), requests: Number(c.requests), errors: Number(c.errors), p50LatencyMs: middle ? Number(middle.v) : null };
+      }),
+    );
   }
 
   /** The ledger row a score is about: its time, app, feature and model. */
-  requestForFeedback(id: string): { ts: number; app: string; feature: string; model: string } | undefined {
-    return this.db.prepare(`SELECT ts, app, COALESCE(feature, '') AS feature, model FROM ledger WHERE id = ?`).get(id) as
-      | { ts: number; app: string; feature: string; model: string }
-      | undefined;
+  async requestForFeedback(id: string): Promise<{ ts: number; app: string; feature: string; model: string } | undefined> {
+    const [r] = await this.sql.all<Row>(`SELECT ts, app, COALESCE(feature, '') AS feature, model FROM ledger WHERE id = ? LIMIT 1`, [id]);
+    return r && { ts: Number(r.ts), app: String(r.app), feature: String(r.feature), model: String(r.model) };
   }
 
-  addFeedback(f: FeedbackRecord, now = Date.now()): string {
-    const id = `fb_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    this.db
-      .prepare(
-        `INSERT INTO feedback (id, ts, request_id, request_ts, app, feature, model, score, raw_score, scale, label, comment)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, now, f.requestId, f.requestTs, f.app, f.feature, f.model, f.score, f.rawScore, f.scale, f.label, f.comment);
+  async addFeedback(f: FeedbackRecord, now = Date.now()): Promise<string> {
+    const id = newId('fb');
+    await this.sql.run(
+      `INSERT INTO feedback (id, ts, request_id, request_ts, app, feature, model, score, raw_score, scale, label, comment)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, now, f.requestId, f.requestTs, f.app, f.feature, f.model, f.score, f.rawScore, f.scale, f.label, f.comment],
+    );
     return id;
   }
 
   /** Scores on requests made in the period, per model, app and feature. */
-  feedbackSummary(period: Period, app?: string): FeedbackGroup[] {
-    return this.db
-      .prepare(
-        `SELECT model, app, feature, COUNT(*) AS count, AVG(score) AS meanScore FROM feedback
-         WHERE request_ts >= ? AND request_ts < ? ${app ? 'AND app = ?' : ''}
-         GROUP BY model, app, feature ORDER BY model, app, feature`,
-      )
-      .all(period.from, period.to, ...(app ? [app] : [])) as FeedbackGroup[];
+  async feedbackSummary(period: Period, app?: string): Promise<FeedbackGroup[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT model, app, feature, COUNT(*) AS count, AVG(score) AS "meanScore" FROM feedback
+       WHERE request_ts >= ? AND request_ts < ? ${app ? 'AND app = ?' : ''}
+       GROUP BY model, app, feature ORDER BY model, app, feature`,
+      [period.from, period.to, ...(app ? [app] : [])],
+    );
+    return rows.map((r) => ({ model: String(r.model), app: String(r.app), feature: String(r.feature), count: Number(r.count), meanScore: Number(r.meanScore) }));
   }
 
-  markReviewed(app: string, reviewer: string | null, note: string | null, now = Date.now()): void {
-    this.db
-      .prepare('INSERT INTO app_reviews (id, app, ts, reviewer, note) VALUES (?, ?, ?, ?, ?)')
-      .run(`rv_${randomUUID().replace(/-/g, '').slice(0, 16)}`, app, now, reviewer, note);
+  async markReviewed(app: string, reviewer: string | null, note: string | null, now = Date.now()): Promise<void> {
+    await this.sql.run('INSERT INTO app_reviews (id, app, ts, reviewer, note) VALUES (?, ?, ?, ?, ?)', [newId('rv'), app, now, reviewer, note]);
   }
 
-  lastReviews(): Map<string, number> {
-    const rows = this.db.prepare('SELECT app, MAX(ts) AS ts FROM app_reviews GROUP BY app').all() as { app: string; ts: number }[];
-    return new Map(rows.map((r) => [r.app, r.ts]));
+  async lastReviews(): Promise<Map<string, number>> {
+    const rows = await this.sql.all<Row>('SELECT app, MAX(ts) AS ts FROM app_reviews GROUP BY app');
+    return new Map(rows.map((r) => [String(r.app), Number(r.ts)]));
   }
 
-  acknowledge(key: string, by: string | null, note: string | null, now = Date.now()): void {
-    this.db
-      .prepare('INSERT INTO attention_acks (key, ts, acked_by, note) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET ts = excluded.ts, acked_by = excluded.acked_by, note = excluded.note')
-      .run(key, now, by, note);
+  async acknowledge(key: string, by: string | null, note: string | null, now = Date.now()): Promise<void> {
+    await this.sql.run(
+      'INSERT INTO attention_acks (key, ts, acked_by, note) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET ts = excluded.ts, acked_by = excluded.acked_by, note = excluded.note',
+      [key, now, by, note],
+    );
   }
 
-  acknowledged(): Set<string> {
-    return new Set((this.db.prepare('SELECT key FROM attention_acks').all() as { key: string }[]).map((r) => r.key));
+  async acknowledged(): Promise<Set<string>> {
+    return new Set((await this.sql.all<Row>('SELECT key FROM attention_acks')).map((r) => String(r.key)));
   }
 
   /** Every app that has a live key or sent a request since `since`, with when it was first seen. */
-  knownApps(since: number): { app: string; firstTs: number | null }[] {
-    const rows = this.db
-      .prepare(
-        `SELECT app, MIN(first) AS firstTs FROM (
-           SELECT app, NULL AS first FROM api_keys WHERE revoked_at IS NULL
-           UNION ALL SELECT app, MIN(ts) AS first FROM ledger GROUP BY app HAVING MAX(ts) >= ?
-         ) GROUP BY app ORDER BY app`,
-      )
-      .all(since) as { app: string; firstTs: number | null }[];
-    return rows;
+  async knownApps(since: number): Promise<{ app: string; firstTs: number | null }[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT app, MIN(first_ts) AS "firstTs" FROM (
+         SELECT app, NULL AS first_ts FROM api_keys WHERE revoked_at IS NULL
+         UNION ALL SELECT app, MIN(ts) AS first_ts FROM ledger GROUP BY app HAVING MAX(ts) >= ?
+       ) AS apps GROUP BY app ORDER BY app`,
+      [since],
+    );
+    return rows.map((r) => ({ app: String(r.app), firstTs: r.firstTs === null ? null : Number(r.firstTs) }));
   }
 
   /** Distinct (app, model) pairs seen in the period, from the daily rollup. */
-  modelsInUse(period: Period): { app: string; model: string; costNano: number; requests: number }[] {
+  async modelsInUse(period: Period): Promise<{ app: string; model: string; costNano: number; requests: number }[]> {
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    return this.db
-      .prepare(
-        `SELECT app, model, SUM(cost_nano) AS costNano, SUM(requests) AS requests FROM rollup_compact_day
-         WHERE day >= ? AND day <= ? GROUP BY app, model ORDER BY app, model`,
-      )
-      .all(day(period.from), day(period.to - 1)) as { app: string; model: string; costNano: number; requests: number }[];
+    const rows = await this.sql.all<Row>(
+      `SELECT app, model, SUM(cost_nano) AS "costNano", SUM(requests) AS requests FROM rollup_compact_day
+       WHERE day >= ? AND day <= ? GROUP BY app, model ORDER BY app, model`,
+      [day(period.from), day(period.to - 1)],
+    );
+    return rows.map((r) => ({ app: String(r.app), model: String(r.model), costNano: Number(r.costNano), requests: Number(r.requests) }));
   }
 
   /** Requests for models the catalog has no price for (recorded at $0) in the period, per app and model. */
-  unknownModelRequests(period: Period): { app: string; model: string; requests: number; lastTs: number }[] {
-    return this.db
-      .prepare(
-        `SELECT app, model, COUNT(*) AS requests, MAX(ts) AS lastTs FROM ledger
-         WHERE ts >= ? AND ts < ? AND error_code IN ('unpriced_model', 'unknown_model')
-         GROUP BY app, model ORDER BY requests DESC`,
-      )
-      .all(period.from, period.to) as { app: string; model: string; requests: number; lastTs: number }[];
+  async unknownModelRequests(period: Period): Promise<{ app: string; model: string; requests: number; lastTs: number }[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT app, model, COUNT(*) AS requests, MAX(ts) AS "lastTs" FROM ledger
+       WHERE ts >= ? AND ts < ? AND error_code IN ('unpriced_model', 'unknown_model')
+       GROUP BY app, model ORDER BY requests DESC`,
+      [period.from, period.to],
+    );
+    return rows.map((r) => ({ app: String(r.app), model: String(r.model), requests: Number(r.requests), lastTs: Number(r.lastTs) }));
   }
 
   /**
@@ -240,31 +253,32 @@ export class ReviewRepository {
    * their first and last time. The model sent is part of the key: routing to another model is not a
    * version change.
    */
-  returnedModelSpans(period: Period): ReturnedModelSpan[] {
-    return this.db
-      .prepare(
-        `SELECT app, requested_model AS requestedModel, model, returned_model AS returnedModel, MIN(ts) AS firstTs, MAX(ts) AS lastTs, COUNT(*) AS requests
-         FROM ledger WHERE ts >= ? AND ts < ? AND returned_model IS NOT NULL AND returned_model <> ''
-         GROUP BY app, requested_model, model, returned_model ORDER BY app, requestedModel, model, firstTs`,
-      )
-      .all(period.from, period.to) as ReturnedModelSpan[];
+  async returnedModelSpans(period: Period): Promise<ReturnedModelSpan[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT app, requested_model AS "requestedModel", model, returned_model AS "returnedModel", MIN(ts) AS "firstTs", MAX(ts) AS "lastTs", COUNT(*) AS requests
+       FROM ledger WHERE ts >= ? AND ts < ? AND returned_model IS NOT NULL AND returned_model <> ''
+       GROUP BY app, requested_model, model, returned_model ORDER BY app, "requestedModel", model, "firstTs"`,
+      [period.from, period.to],
+    );
+    return rows.map((r) => ({
+      app: String(r.app), requestedModel: String(r.requestedModel), model: String(r.model), returnedModel: String(r.returnedModel),
+      firstTs: Number(r.firstTs), lastTs: Number(r.lastTs), requests: Number(r.requests),
+    }));
   }
 
   /** The returned model id of the last request before `before` for this app, requested model and model sent. */
-  returnedModelBefore(app: string, requestedModel: string, model: string, before: number): string | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT returned_model AS m FROM ledger WHERE app = ? AND ts < ? AND requested_model = ? AND model = ? AND returned_model IS NOT NULL AND returned_model <> ''
-         ORDER BY ts DESC LIMIT 1`,
-      )
-      .get(app, before, requestedModel, model) as { m: string } | undefined;
-    return row?.m;
+  async returnedModelBefore(app: string, requestedModel: string, model: string, before: number): Promise<string | undefined> {
+    const [r] = await this.sql.all<Row>(
+      `SELECT returned_model AS m FROM ledger WHERE app = ? AND ts < ? AND requested_model = ? AND model = ? AND returned_model IS NOT NULL AND returned_model <> ''
+       ORDER BY ts DESC LIMIT 1`,
+      [app, before, requestedModel, model],
+    );
+    return r ? String(r.m) : undefined;
   }
 
   /** Alerts raised since `since`, newest first. */
-  alertsSince(since: number): { id: string; ts: number; kind: string; message: string; details: string }[] {
-    return this.db.prepare('SELECT id, ts, kind, message, details FROM alerts WHERE ts >= ? ORDER BY ts DESC LIMIT 200').all(since) as {
-      id: string; ts: number; kind: string; message: string; details: string;
-    }[];
+  async alertsSince(since: number): Promise<{ id: string; ts: number; kind: string; message: string; details: string }[]> {
+    const rows = await this.sql.all<Row>('SELECT id, ts, kind, message, details FROM alerts WHERE ts >= ? ORDER BY ts DESC LIMIT 200', [since]);
+    return rows.map((r) => ({ id: String(r.id), ts: Number(r.ts), kind: String(r.kind), message: String(r.message), details: String(r.details) }));
   }
 }

@@ -25,7 +25,7 @@ export interface TestRig {
  * The real gateway on a random loopback port, in front of a local upstream that speaks the OpenAI
  * and Anthropic wire formats (OPENAI_BASE_URL / ANTHROPIC_BASE_URL point at it).
  */
-export async function startRig(config: ConfigInput = {}, dataDir?: string): Promise<TestRig> {
+export async function startRig(config: ConfigInput = {}, dataDir?: string, env: NodeJS.ProcessEnv = {}): Promise<TestRig> {
   const upstream = await startSimulatedUpstream();
   const gateway = await startGateway({
     config: ConfigSchema.parse({ port: 0, dataDir: dataDir ?? mkdtempSync(join(tmpdir(), 'burnrate-gw-')), ...config }),
@@ -35,6 +35,7 @@ export async function startRig(config: ConfigInput = {}, dataDir?: string): Prom
       ANTHROPIC_API_KEY: 'sk-ant-upstream-secret',
       ANTHROPIC_BASE_URL: upstream.url,
       BURNRATE_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...env,
     },
   });
   const key = (await gateway.deps.keys.create('support')).secret;

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.js';
 import { ConfigSchema } from '../../src/config/index.js';
 import type { BudgetStatus } from '../../src/controls/index.js';
-import type { SqliteDb } from '../../src/db/sqlite.js';
+import type { Storage } from '../../src/gateway/storage.js';
+import { KeyStore } from '../../src/keys/index.js';
 import { attentionStatus, lifecycleFlag, parseModelName, ReviewRepository } from '../../src/review/index.js';
-import { day, ledgerWith, PERIOD } from './helpers.js';
+import { BACKENDS, day, openWith, PERIOD, type ReviewStore } from './helpers.js';
 
 const catalog = new Catalog();
 const config = ConfigSchema.parse({
@@ -14,12 +15,14 @@ const config = ConfigSchema.parse({
 });
 const now = PERIOD.to;
 
-describe('status: what needs attention', () => {
-  let db: SqliteDb;
+describe.each(BACKENDS)('status: what needs attention ($name)', (backend) => {
+  let store: ReviewStore;
+  let storage: Storage;
   let repo: ReviewRepository;
 
   beforeAll(async () => {
-    ({ db } = await ledgerWith([
+    store = await backend.create();
+    storage = await openWith(store, [
       // Before the period, the upstream answered gpt-4o requests with the August snapshot.
       { app: 'support', model: 'gpt-4o', requestedModel: 'gpt-4o', returnedModel: 'gpt-4o-2024-08-06', ts: Date.parse('2026-10-25T10:00:00Z') },
       { app: 'support', model: 'gpt-4o', requestedModel: 'gpt-4o', returnedModel: 'gpt-4o-2024-08-06', ts: day(2) },
@@ -39,36 +42,39 @@ describe('status: what needs attention', () => {
       // A model the catalog has no price for, recorded at $0.
       { app: 'lab', model: 'my-finetune', requestedModel: 'my-finetune', errorCode: 'unpriced_model', costNano: 0, ts: day(15) },
       { app: 'lab', model: 'my-finetune', requestedModel: 'my-finetune', errorCode: 'unpriced_model', costNano: 0, ts: day(16) },
-    ]));
-    repo = new ReviewRepository(db);
+    ]);
+    repo = new ReviewRepository(storage.sql);
   });
-  afterAll(() => db.close());
+  afterAll(async () => {
+    await storage.close();
+    await store.dispose();
+  });
 
   const status = (extra: Partial<Parameters<typeof attentionStatus>[0]> = {}) =>
     attentionStatus({ repo, config, catalog, budgets: [], period: PERIOD, now, ...extra });
 
-  it('raises exactly one item when the upstream\'s returned model id changes (and none for routing to another model)', () => {
-    const changes = status().items.filter((i) => i.kind === 'model_version_change');
+  it('raises exactly one item when the upstream\'s returned model id changes (and none for routing to another model)', async () => {
+    const changes = (await status()).items.filter((i) => i.kind === 'model_version_change');
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({
       app: 'support', owner: 'Ada', details: { requestedModel: 'gpt-4o', model: 'gpt-4o', from: 'gpt-4o-2024-08-06', to: 'gpt-4o-2024-11-20' },
       since: new Date(day(10)).toISOString(),
     });
     // The same situation keeps the same key: asking again does not add a second item.
-    expect(status().items.filter((i) => i.kind === 'model_version_change').map((i) => i.key)).toEqual([changes[0]!.key]);
+    expect((await status()).items.filter((i) => i.kind === 'model_version_change').map((i) => i.key)).toEqual([changes[0]!.key]);
   });
 
-  it('sees a change that happened between the last request before the period and the first one in it', () => {
+  it('sees a change that happened between the last request before the period and the first one in it', async () => {
     const later = { from: day(13), to: PERIOD.to };
-    expect(status({ period: later }).items.filter((i) => i.kind === 'model_version_change')).toHaveLength(0);
+    expect((await status({ period: later })).items.filter((i) => i.kind === 'model_version_change')).toHaveLength(0);
     const across = { from: day(9), to: PERIOD.to };
-    const items = status({ period: across }).items.filter((i) => i.kind === 'model_version_change');
+    const items = (await status({ period: across })).items.filter((i) => i.kind === 'model_version_change');
     expect(items).toHaveLength(1);
     expect(items[0]!.details).toMatchObject({ from: 'gpt-4o-2024-08-06', to: 'gpt-4o-2024-11-20' });
   });
 
-  it('lists apps with no owner, and not those with one', () => {
-    const s = status();
+  it('lists apps with no owner, and not those with one', async () => {
+    const s = await status();
     const noOwner = s.items.filter((i) => i.kind === 'no_owner').map((i) => i.app);
     expect(noOwner).toContain('billing');
     expect(noOwner).toContain('lab');
@@ -77,22 +83,22 @@ describe('status: what needs attention', () => {
     expect(JSON.stringify(s)).not.toContain('secret-path');
   });
 
-  it('flags apps overdue for review until a review is recorded', () => {
+  it('flags apps overdue for review until a review is recorded', async () => {
     // support: first request 2026-10-25, reviewed every 30 days, never reviewed → overdue on 2026-12-01.
-    expect(status().items.some((i) => i.kind === 'review_overdue' && i.app === 'support')).toBe(true);
+    expect((await status()).items.some((i) => i.kind === 'review_overdue' && i.app === 'support')).toBe(true);
     // billing: default cadence of 90 days, first seen in November → not due yet.
-    expect(status().items.some((i) => i.kind === 'review_overdue' && i.app === 'billing')).toBe(false);
-    repo.markReviewed('support', 'Ada', null, now - 86_400_000);
-    expect(status().items.some((i) => i.kind === 'review_overdue' && i.app === 'support')).toBe(false);
-    expect(status().apps.find((a) => a.app === 'support')!.lastReviewed).toBe(new Date(now - 86_400_000).toISOString());
+    expect((await status()).items.some((i) => i.kind === 'review_overdue' && i.app === 'billing')).toBe(false);
+    await repo.markReviewed('support', 'Ada', null, now - 86_400_000);
+    expect((await status()).items.some((i) => i.kind === 'review_overdue' && i.app === 'support')).toBe(false);
+    expect((await status()).apps.find((a) => a.app === 'support')!.lastReviewed).toBe(new Date(now - 86_400_000).toISOString());
   });
 
-  it('lists requests for unpriced models, budgets at 80 % or more, and deprecated or superseded models', () => {
+  it('lists requests for unpriced models, budgets at 80 % or more, and deprecated or superseded models', async () => {
     const budget = (usedShare: number, id: string): BudgetStatus => ({
       id, scope: 'app', value: 'support', mode: 'hard', period: 'month', limitUsd: 100, spentUsd: usedShare * 100, reservedUsd: 0, remainingUsd: 100 - usedShare * 100,
       spentNano: usedShare * 1e11, reservedNano: 0, periodStart: '2026-11-01T00:00:00.000Z', resetsAt: '2026-12-01T00:00:00.000Z', projectedUsd: 120, usedShare,
     });
-    const s = status({ budgets: [budget(0.85, 'near'), budget(0.5, 'fine')] });
+    const s = await status({ budgets: [budget(0.85, 'near'), budget(0.5, 'fine')] });
     expect(s.items.find((i) => i.kind === 'unknown_model')).toMatchObject({ app: 'lab', details: { model: 'my-finetune', requests: 2 }, severity: 'high' });
     const budgets = s.items.filter((i) => i.kind === 'budget_near_limit');
     expect(budgets.map((b) => b.details.id)).toEqual(['near']);
@@ -100,13 +106,28 @@ describe('status: what needs attention', () => {
     expect(s.items.some((i) => i.kind === 'model_lifecycle' && i.app === 'support')).toBe(true);
   });
 
-  it('hides acknowledged items unless all are asked for', () => {
-    const key = status().items.find((i) => i.kind === 'model_version_change')!.key;
-    repo.acknowledge(key, 'Ada', 'checked the evals');
-    const s = status();
+  it('hides acknowledged items unless all are asked for', async () => {
+    const key = (await status()).items.find((i) => i.kind === 'model_version_change')!.key;
+    await repo.acknowledge(key, 'Ada', 'checked the evals');
+    const s = await status();
     expect(s.items.some((i) => i.key === key)).toBe(false);
     expect(s.acknowledged).toBeGreaterThanOrEqual(1);
-    expect(status({ all: true }).items.find((i) => i.key === key)!.acknowledged).toBe(true);
+    expect((await status({ all: true })).items.find((i) => i.key === key)!.acknowledged).toBe(true);
+    // Acknowledging again updates the acknowledgement rather than adding a second one.
+    await repo.acknowledge(key, 'Bob', 'seen again');
+    expect((await status()).acknowledged).toBe(s.acknowledged);
+  });
+
+  it('lists alerts raised in the period, and apps that have a key but no traffic yet', async () => {
+    const alert = 'INSERT INTO alerts (id, ts, kind, dedupe_key, message, details) VALUES (?, ?, ?, ?, ?, ?)';
+    await storage.sql.run(alert, ['al_1', day(20), 'anomaly', 'anomaly:billing', 'billing spend is 5x its usual', JSON.stringify({ app: 'billing' })]);
+    await storage.sql.run(alert, ['al_0', Date.parse('2026-10-01T00:00:00Z'), 'anomaly', 'anomaly:old', 'an old alert', '{}']);
+    await new KeyStore(storage.sql).create('newapp');
+    const s = await status();
+    const alerts = s.items.filter((i) => i.kind === 'alert');
+    expect(alerts.map((i) => [i.key, i.app, i.since])).toEqual([['alert:al_1', 'billing', new Date(day(20)).toISOString()]]);
+    expect(s.apps.find((a) => a.app === 'newapp')).toMatchObject({ owner: null, lastReviewed: null, reviewDue: null });
+    expect(s.items.find((i) => i.key === 'no-owner:newapp')).toMatchObject({ since: null });
   });
 });
 

@@ -1,11 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/program.js';
-import { ledgerWith } from './helpers.js';
+import { recordFeedback, ReviewRepository } from '../../src/review/index.js';
+import { BACKENDS, openWith, type ReviewStore } from './helpers.js';
 
-/** Runs the CLI in-process (no build needed), capturing what it writes. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in-process (no build needed) with `env` set, capturing what it writes. */
+async function cliIn(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
@@ -17,27 +20,13 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
     return { code, stdout, stderr };
   } finally {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
   }
 }
 
-describe('burnrate review, status and digest', () => {
-  let dir: string;
-  let configFile: string;
-  const now = Date.now();
-  const hostile = '<img src=x onerror=alert(1)>';
-
-  beforeAll(async () => {
-    let db;
-    ({ dir, db } = await ledgerWith([
-      { app: 'support', feature: hostile, model: 'gpt-4o', requestedModel: 'gpt-4o', usage: { input: 1000, cache_read: 2000, output: 400 }, ts: now - 2 * 86_400_000 },
-      { app: 'support', feature: hostile, model: 'gpt-4o', requestedModel: 'gpt-4o', usage: { input: 1000, cache_read: 2000, output: 400 }, ts: now - 86_400_000 },
-      { app: 'orphan', model: 'gpt-4o-mini', requestedModel: 'gpt-4o-mini', ts: now - 86_400_000 },
-    ]));
-    db.close();
-    configFile = join(dir, 'burnrate.json');
-    writeFileSync(configFile, JSON.stringify({ dataDir: dir, apps: { support: { owner: { name: 'Ada' }, reviewEveryDays: 30 } } }));
-  });
-  afterEach(() => vi.restoreAllMocks());
+describe('burnrate review, status and digest: input', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burnrate-review-cli-'));
+  const cli = (...args: string[]) => cliIn({ DATABASE_URL: '' }, ...args);
 
   it('has --help on each command', async () => {
     for (const cmd of ['review', 'status', 'digest']) {
@@ -47,6 +36,45 @@ describe('burnrate review, status and digest', () => {
     }
     expect((await cli('review', '--help')).stdout).toContain('--mark-reviewed');
   });
+
+  it('bad input is one line on stderr and exit code 2', async () => {
+    for (const args of [['review', '--from', 'last tuesday'], ['review', '--mark-reviewed'], ['review', '--limit', '-3'], ['status', '--to', 'soon'], ['review', '--from', '2026-12-01', '--to', '2026-11-01']]) {
+      const r = await cli(...args, '--data-dir', dir);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^burnrate: /);
+    }
+  });
+
+  it('an unreachable PostgreSQL is a one-line reason and exit code 1, not an internal error', async () => {
+    const r = await cliIn({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }, 'status', '--data-dir', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^burnrate: cannot open the ledger: /);
+  });
+});
+
+describe.each(BACKENDS)('burnrate review, status and digest ($name)', (backend) => {
+  let store: ReviewStore;
+  let dir: string;
+  let configFile: string;
+  const now = Date.now();
+  const hostile = '<img src=x onerror=alert(1)>';
+  const cli = (...args: string[]) => cliIn(store.env, ...args);
+
+  beforeAll(async () => {
+    store = await backend.create();
+    dir = store.dir;
+    const storage = await openWith(store, [
+      { app: 'support', feature: hostile, model: 'gpt-4o', requestedModel: 'gpt-4o', usage: { input: 1000, cache_read: 2000, output: 400 }, ts: now - 2 * 86_400_000 },
+      { app: 'support', feature: hostile, model: 'gpt-4o', requestedModel: 'gpt-4o', usage: { input: 1000, cache_read: 2000, output: 400 }, ts: now - 86_400_000 },
+      { app: 'orphan', model: 'gpt-4o-mini', requestedModel: 'gpt-4o-mini', ts: now - 86_400_000 },
+    ]);
+    await storage.close();
+    configFile = join(dir, 'burnrate.json');
+    writeFileSync(configFile, JSON.stringify({ dataDir: dir, apps: { support: { owner: { name: 'Ada' }, reviewEveryDays: 30 } } }));
+  });
+  afterEach(() => vi.restoreAllMocks());
+  afterAll(async () => store.dispose());
 
   it('review --json prints the what-if and recommendations', async () => {
     const r = await cli('review', '--json', '--data-dir', dir);
@@ -76,26 +104,6 @@ describe('burnrate review, status and digest', () => {
     expect(html).toContain('Cheaper is not as good');
   });
 
-  it('bad input is one line on stderr and exit code 2', async () => {
-    for (const args of [['review', '--from', 'last tuesday'], ['review', '--mark-reviewed'], ['review', '--limit', '-3'], ['status', '--to', 'soon'], ['review', '--from', '2026-12-01', '--to', '2026-11-01']]) {
-      const r = await cli(...args, '--data-dir', dir);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
-      expect(r.stderr).toMatch(/^burnrate: /);
-    }
-  });
-
-  it('refuses, in one line, to read a local file when the ledger is in PostgreSQL', async () => {
-    vi.stubEnv('DATABASE_URL', 'postgres://burnrate@localhost/burnrate');
-    try {
-      const r = await cli('review', '--data-dir', dir);
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toMatch(/^burnrate: .*with DATABASE_URL \(PostgreSQL\) they are not available yet$/);
-    } finally {
-      vi.unstubAllEnvs();
-    }
-  });
-
   it('status --json lists the app with no owner; --mark-reviewed and --ack change what it shows', async () => {
     const s = JSON.parse((await cli('status', '--json', '--config', configFile)).stdout);
     expect(s.items.some((i: { kind: string; app: string }) => i.kind === 'no_owner' && i.app === 'orphan')).toBe(true);
@@ -119,5 +127,29 @@ describe('burnrate review, status and digest', () => {
     expect(Array.isArray(d.attention)).toBe(true);
     const text = await cli('digest', '--config', configFile);
     expect(text.stdout).toContain('Burnrate weekly digest');
+  });
+});
+
+describe.runIf(BACKENDS.length > 1)('burnrate migrate carries the review to PostgreSQL', () => {
+  it('moves review marks, feedback and acknowledgements along with the ledger', async () => {
+    const [from, to] = await Promise.all(BACKENDS.map((b) => b.create())) as [ReviewStore, ReviewStore];
+    try {
+      const source = await openWith(from, [{ id: 'req-1', app: 'support', ts: Date.now() - 86_400_000 }]);
+      const repo = new ReviewRepository(source.sql);
+      await recordFeedback(repo, { requestId: 'req-1', score: -1 }, () => false);
+      await repo.markReviewed('support', 'Ada', null);
+      await repo.acknowledge('no-owner:support', 'Ada', null);
+      await source.close();
+      const r = await cliIn({}, 'migrate', '--from', `sqlite:${join(from.dir, 'burnrate.db')}`, '--to', to.env.DATABASE_URL!, '--schema', to.env.BURNRATE_PG_SCHEMA!, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ledgerRows: 1, feedback: 1, app_reviews: 1, attention_acks: 1 });
+      const status = JSON.parse((await cliIn(to.env, 'status', '--json', '--all', '--data-dir', to.dir)).stdout);
+      expect(status.apps.find((a: { app: string }) => a.app === 'support').lastReviewed).not.toBeNull();
+      expect(status.items.find((i: { key: string }) => i.key === 'no-owner:support').acknowledged).toBe(true);
+      const review = JSON.parse((await cliIn(to.env, 'review', '--json', '--data-dir', to.dir)).stdout);
+      expect(review.recommendations[0].evidence.current.feedback).toEqual({ count: 1, meanScore: -1 });
+    } finally {
+      await Promise.all([from.dispose(), to.dispose()]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackSchema, normaliseScore } from '../../src/review/index.js';
 import { startRig, type TestRig } from '../helpers/gateway.js';
-import { row } from './helpers.js';
+import { BACKENDS, row, type ReviewStore } from './helpers.js';
 
 describe('feedback validation', () => {
   const ok = (v: unknown) => FeedbackSchema.safeParse(v).success;
@@ -32,19 +32,24 @@ describe('feedback validation', () => {
   });
 });
 
-describe('feedback, review and status over the admin API', () => {
+describe.each(BACKENDS)('feedback, review and status over the admin API ($name)', (backend) => {
+  let store: ReviewStore;
   let rig: TestRig;
   const now = Date.now();
 
   beforeAll(async () => {
-    rig = await startRig({ apps: { support: { storeContent: true, owner: { name: 'Ada' } } } });
+    store = await backend.create();
+    rig = await startRig({ apps: { support: { storeContent: true, owner: { name: 'Ada' } } } }, store.dir, store.env);
     const ledger = rig.gateway.deps.ledger;
     ledger.append(row({ id: 'req-faq-1', app: 'support', feature: 'faq', model: 'gpt-4o-mini', ts: now - 3_600_000, latencyMs: 200 }));
     ledger.append(row({ id: 'req-faq-2', app: 'support', feature: 'faq', model: 'gpt-4o-mini', ts: now - 3_000_000, latencyMs: 400 }));
     ledger.append(row({ id: 'req-bill-1', app: 'billing', feature: null, model: 'gpt-4o', ts: now - 2_000_000 }));
     // Left in the queue on purpose: the routes flush before they read.
   });
-  afterAll(async () => rig.close());
+  afterAll(async () => {
+    await rig.close();
+    await store.dispose();
+  });
 
   const post = (body: unknown) => rig.admin('/api/feedback', { method: 'POST', body: JSON.stringify(body) });
 
@@ -57,8 +62,12 @@ describe('feedback, review and status over the admin API', () => {
     // billing does not opt in to storing content: its comment is dropped.
     const billing = await post({ requestId: 'req-bill-1', score: -1, comment: 'wrong total for customer 42' });
     expect(await billing.json()).toMatchObject({ app: 'billing', feature: null, score: -1, commentStored: false });
-    const stored = rig.gateway.db!.prepare('SELECT comment FROM feedback WHERE request_id = ?').get('req-bill-1') as { comment: string | null };
-    expect(stored.comment).toBeNull();
+    const stored = await rig.gateway.sql.all<{ request_id: string; comment: string | null }>('SELECT request_id, comment FROM feedback ORDER BY request_id');
+    expect(stored).toEqual([
+      { request_id: 'req-bill-1', comment: null },
+      { request_id: 'req-faq-1', comment: 'spot on' },
+      { request_id: 'req-faq-2', comment: null },
+    ]);
   });
 
   it('answers 404 for an unknown request id and 400 with a clear message for bad input', async () => {
@@ -111,7 +120,8 @@ describe('feedback, review and status over the admin API', () => {
   it('GET /api/digest answers and the routes need the admin token', async () => {
     const res = await rig.admin('/api/digest');
     expect(res.status).toBe(200);
-    expect(await res.json()).toHaveProperty('spend');
+    const digest = (await res.json()) as { opportunities: { app: string }[] };
+    expect(digest.opportunities.map((o) => o.app)).toContain('support');
     expect((await fetch(`${rig.baseUrl}/api/review`)).status).toBe(401);
   });
 });

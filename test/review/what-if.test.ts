@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog, ratesForSize, type ModelEntry, type Rates, type Usage } from '../../src/catalog/index.js';
-import type { SqliteDb } from '../../src/db/sqlite.js';
+import type { Storage } from '../../src/gateway/storage.js';
 import { candidateModels, reviewModels, ReviewRepository, type GroupReview, type ModelReview } from '../../src/review/index.js';
-import { day, ledgerWith, PERIOD } from './helpers.js';
+import { BACKENDS, day, openWith, PERIOD, type ReviewStore } from './helpers.js';
 
 const catalog = new Catalog();
 const at = new Date(PERIOD.to);
@@ -16,8 +16,9 @@ function byHand(rates: Rates, u: Usage): number {
 }
 const baseRates = (ref: string) => catalog.versionAt(entry(ref), at).rates;
 
-describe('model review: what the same usage costs elsewhere', () => {
-  let db: SqliteDb;
+describe.each(BACKENDS)('model review: what the same usage costs elsewhere ($name)', (backend) => {
+  let store: ReviewStore;
+  let storage: Storage;
   let review: ModelReview;
   const group = (app: string, model: string): GroupReview => review.groups.find((g) => g.app === app && g.model === model)!;
   const alt = (g: GroupReview, model: string) => g.alternatives.find((a) => a.model === model);
@@ -28,10 +29,13 @@ describe('model review: what the same usage costs elsewhere', () => {
   const smallUsage = { input: 1000, output: 100 };
 
   beforeAll(async () => {
-    ({ db } = await ledgerWith([
+    store = await backend.create();
+    storage = await openWith(store, [
       // support/chat on gpt-4o: two requests with prompt caching.
       { app: 'support', feature: 'chat', model: 'gpt-4o', requestedModel: 'gpt-4o', usage: chatUsage, ts: day(3), costNano: 1, latencyMs: 100 },
       { app: 'support', feature: 'chat', model: 'gpt-4o', requestedModel: 'gpt-4o', usage: chatUsage, ts: day(4), costNano: 1, latencyMs: 300, stream: true },
+      // A failed request: counted as an error, left out of the median latency.
+      { app: 'support', feature: 'chat', model: 'gpt-4o', requestedModel: 'gpt-4o', usage: {}, ts: day(4, 12), costNano: 0, latencyMs: 5000, status: 500, errorCode: 'upstream_error' },
       // support/summaries on Claude with cache writes.
       { app: 'support', feature: 'summaries', model: 'claude-sonnet-4-5', requestedModel: 'claude-sonnet-4-5', provider: 'anthropic', endpoint: 'anthropic-messages', usage: claudeUsage, ts: day(5) },
       // docs: one long request (300k input) and one small one: the long one selects long-context tiers.
@@ -44,19 +48,26 @@ describe('model review: what the same usage costs elsewhere', () => {
       { app: 'support', feature: 'chat', model: 'gpt-4o', requestedModel: 'gpt-4o', usage: chatUsage, ts: day(9), cache: 'hit', costNano: 0 },
       // Outside the period.
       { app: 'support', feature: 'chat', model: 'gpt-4o', requestedModel: 'gpt-4o', usage: chatUsage, ts: Date.parse('2026-10-20T00:00:00Z') },
-    ]));
-    review = reviewModels(new ReviewRepository(db), catalog, { period: PERIOD, now: PERIOD.to, batch: true, limit: 50 });
+    ]);
+    review = await reviewModels(new ReviewRepository(storage.sql), catalog, { period: PERIOD, now: PERIOD.to, batch: true, limit: 50 });
   });
-  afterAll(() => db.close());
+  afterAll(async () => {
+    await storage.close();
+    await store.dispose();
+  });
 
   it('aggregates usage per app, feature, model and endpoint kind from the ledger rows in the period', () => {
     const g = group('support', 'gpt-4o');
     expect(g.feature).toBe('chat');
-    expect(g.requests).toBe(2);
+    expect(g.requests).toBe(3);
+    expect(g.errors).toBe(1);
+    expect(g.streamed).toBe(1);
+    expect(g.maxTokensIn).toBe(4000);
     expect(g.usage).toEqual({ input: 2000, cache_read: 6000, output: 1000 });
+    expect(g.actualUsd).toBe(2e-9);
     expect(g.interactive).toBe(true);
     expect(group('search', 'text-embedding-3-small').kind).toBe('embeddings');
-    expect(review.totals.requests).toBe(7);
+    expect(review.totals.requests).toBe(8);
   });
 
   it('prices cached input at each candidate\'s cache-read rate: pinned cases equal the hand computation', () => {
@@ -133,7 +144,7 @@ describe('model review: what the same usage costs elsewhere', () => {
     expect(review.recommendations.length).toBeGreaterThan(0);
     const r = review.recommendations.find((x) => x.app === 'support' && x.feature === 'chat' && x.via === 'model')!;
     expect(r.savingsMonthlyUsd).toBeGreaterThan(0);
-    expect(r.evidence.current).toMatchObject({ model: 'openai/gpt-4o', requests: 2, errorRate: 0, p50LatencyMs: 100 });
+    expect(r.evidence.current).toMatchObject({ model: 'openai/gpt-4o', requests: 3, errorRate: 1 / 3, p50LatencyMs: 100 });
     expect(review.caveats[0]).toMatch(/Cheaper is not as good/);
     expect(review.notChecked.join(' ')).toMatch(/tool use and vision/i);
     for (let i = 1; i < review.recommendations.length; i++) {
@@ -141,8 +152,8 @@ describe('model review: what the same usage costs elsewhere', () => {
     }
   });
 
-  it('filters by app', () => {
-    const only = reviewModels(new ReviewRepository(db), catalog, { period: PERIOD, now: PERIOD.to, app: 'docs' });
+  it('filters by app', async () => {
+    const only = await reviewModels(new ReviewRepository(storage.sql), catalog, { period: PERIOD, now: PERIOD.to, app: 'docs' });
     expect(new Set(only.groups.map((g) => g.app))).toEqual(new Set(['docs']));
   });
 });

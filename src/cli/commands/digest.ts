@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { Catalog } from '../../catalog/index.js';
-import { SqliteLedger, SqliteLedgerQueries } from '../../ledger/index.js';
 import { attentionStatus, buildDigest, digestText, reviewModels, ReviewRepository, sendDigest } from '../../review/index.js';
-import { openStore, STORE_OPTIONS, type StoreOptions } from '../context.js';
+import { STORE_OPTIONS, type StoreOptions } from '../context.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
-import { cliPeriod, requireSqlite } from './review.js';
+import { cliPeriod, openInstallation } from './review.js';
 import { budgetStatus } from './status.js';
 
 interface DigestOptions extends StoreOptions {
@@ -21,19 +20,15 @@ export function registerDigest(program: Command): void {
     .option('--json', 'print JSON');
   for (const [flags, description] of STORE_OPTIONS) cmd.option(flags, description);
   cmd.action(async (opts: DigestOptions) => {
-    requireSqlite();
-    const { db, sql, config } = openStore(opts);
+    const { config, storage } = await openInstallation(opts);
     try {
       const now = Date.now();
-      const ledger = new SqliteLedger(db);
-      const queries = new SqliteLedgerQueries(db, () => ledger.flush());
-      const budgets = await budgetStatus(sql, ledger, config, now);
-      const repo = new ReviewRepository(db);
+      const budgets = await budgetStatus(storage.sql, storage.ledger, config, now);
+      const repo = new ReviewRepository(storage.sql);
       const catalog = Catalog.load(config.prices);
-      const status = attentionStatus({ repo, config, catalog, budgets, period: cliPeriod(undefined, undefined, 7), now });
-      const review = reviewModels(repo, catalog, { period: cliPeriod(undefined, undefined, 30), now });
-      const digest = await buildDigest({ queries, config, budgets, status, review, now });
-      await ledger.close();
+      const status = await attentionStatus({ repo, config, catalog, budgets, period: cliPeriod(undefined, undefined, 7), now });
+      const review = await reviewModels(repo, catalog, { period: cliPeriod(undefined, undefined, 30), now });
+      const digest = await buildDigest({ queries: storage.queries, config, budgets, status, review, now });
       const sent = opts.send ? await sendDigest(digest, config) : undefined;
       if (opts.json) printJson(sent ? { ...digest, sent } : digest);
       else {
@@ -44,7 +39,7 @@ export function registerDigest(program: Command): void {
       const failed = sent?.filter((s) => !s.ok) ?? [];
       if (failed.length) throw new UsageError(`could not send the digest to ${failed.map((s) => s.owner).join(', ')}`, 1);
     } finally {
-      db.close();
+      await storage.close();
     }
   });
 }

@@ -20,6 +20,9 @@ const CONTROL_TABLES: { table: string; columns: string[]; key: string }[] = [
   { table: 'settings', columns: ['name', 'value'], key: 'name' },
   { table: 'budgets', columns: ['id', 'definition', 'updated_at'], key: 'id' },
   { table: 'alerts', columns: ['id', 'ts', 'kind', 'dedupe_key', 'message', 'details', 'delivered_at', 'attempts', 'last_error'], key: 'id' },
+  { table: 'feedback', columns: ['id', 'ts', 'request_id', 'request_ts', 'app', 'feature', 'model', 'score', 'raw_score', 'scale', 'label', 'comment'], key: 'id' },
+  { table: 'app_reviews', columns: ['id', 'app', 'ts', 'reviewer', 'note'], key: 'id' },
+  { table: 'attention_acks', columns: ['key', 'ts', 'acked_by', 'note'], key: 'key' },
 ];
 
 export function registerMigrate(program: Command): void {

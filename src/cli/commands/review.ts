@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Catalog } from '../../catalog/index.js';
+import type { Config } from '../../config/schema.js';
+import { openStorage, type Storage } from '../../gateway/storage.js';
 import { formatCount, formatUsd } from '../../money/format.js';
-import { periodOf, PeriodError, reviewHtml, reviewModels, ReviewRepository, type Evidence, type Period } from '../../review/index.js';
+import { periodOf, PeriodError, reviewHtml, reviewModels, ReviewRepository, type Evidence, type ModelReview, type Period } from '../../review/index.js';
 import { UsageError } from '../errors.js';
-import { openStore, STORE_OPTIONS, type StoreOptions } from '../context.js';
+import { configFrom, STORE_OPTIONS, type StoreOptions } from '../context.js';
 import { printJson, table } from '../output.js';
 
 interface ReviewOptions extends StoreOptions {
@@ -20,10 +22,13 @@ interface ReviewOptions extends StoreOptions {
   note?: string;
 }
 
-/** The review reads the embedded SQLite ledger only: refuse rather than read a stale local file. */
-export function requireSqlite(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.DATABASE_URL && /^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
-    throw new UsageError('review, status and digest read the embedded SQLite ledger; with DATABASE_URL (PostgreSQL) they are not available yet');
+/** The storage `burnrate serve` uses: PostgreSQL with DATABASE_URL, else the SQLite file in the data directory. */
+export async function openInstallation(opts: StoreOptions): Promise<{ config: Config; storage: Storage }> {
+  const config = configFrom(opts);
+  try {
+    return { config, storage: await openStorage(config, process.env) };
+  } catch (err) {
+    throw new UsageError(`cannot open the ledger: ${(err as Error).message}`, 1);
   }
 }
 
@@ -62,19 +67,18 @@ export function registerReview(program: Command): void {
     if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`invalid --limit: ${opts.limit}`);
     if (opts.markReviewed && !opts.app) throw new UsageError('--mark-reviewed needs --app NAME');
     const period = cliPeriod(opts.from, opts.to);
-    requireSqlite();
-    const { db, config } = openStore(opts);
+    const { config, storage } = await openInstallation(opts);
     try {
-      const repo = new ReviewRepository(db);
+      const repo = new ReviewRepository(storage.sql);
       if (opts.markReviewed) {
         const now = Date.now();
-        repo.markReviewed(opts.app!, opts.reviewer ?? null, opts.note ?? null, now);
+        await repo.markReviewed(opts.app!, opts.reviewer ?? null, opts.note ?? null, now);
         const every = config.apps[opts.app!]?.reviewEveryDays ?? 90;
         if (opts.json) return printJson({ app: opts.app, reviewedAt: new Date(now).toISOString(), nextReviewDue: new Date(now + every * 86_400_000).toISOString() });
         return console.log(`recorded a review of ${opts.app}; next one due in ${every} days`);
       }
       if (process.stderr.isTTY) process.stderr.write('reviewing the ledger…\n');
-      const review = reviewModels(repo, Catalog.load(config.prices), { period, app: opts.app, batch: opts.batch, limit });
+      const review = await reviewModels(repo, Catalog.load(config.prices), { period, app: opts.app, batch: opts.batch, limit });
       if (opts.html) {
         writeFileSync(opts.html, reviewHtml(review));
         if (!opts.json) console.error(`wrote ${opts.html}`);
@@ -83,12 +87,12 @@ export function registerReview(program: Command): void {
       if (opts.html) return;
       printReview(review);
     } finally {
-      db.close();
+      await storage.close();
     }
   });
 }
 
-function printReview(r: ReturnType<typeof reviewModels>): void {
+function printReview(r: ModelReview): void {
   console.log(`${r.period.from.slice(0, 10)} to ${r.period.to.slice(0, 10)}${r.app ? `, app ${r.app}` : ''}: ${formatCount(r.totals.requests)} requests, ${formatUsd(r.totals.actualUsd)} (${formatUsd(r.totals.actualMonthlyUsd)} per month)`);
   if (r.groups.length === 0) return console.log('no requests in this period');
   console.log('\ncost by model, per month');

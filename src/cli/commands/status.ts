@@ -3,18 +3,18 @@ import { Catalog } from '../../catalog/index.js';
 import type { Config } from '../../config/schema.js';
 import { BudgetGuard, BudgetStore, type BudgetStatus, type SpendSource } from '../../controls/index.js';
 import type { SqlClient } from '../../db/sql-client.js';
-import { SqliteLedger, type SpendColumn } from '../../ledger/index.js';
+import type { LedgerStore, SpendColumn } from '../../ledger/index.js';
 import { attentionStatus, ReviewRepository } from '../../review/index.js';
 import { MemoryBudgetState } from '../../state/index.js';
-import { openStore, STORE_OPTIONS, type StoreOptions } from '../context.js';
+import { STORE_OPTIONS, type StoreOptions } from '../context.js';
 import { UsageError } from '../errors.js';
 import { printJson, table } from '../output.js';
-import { cliPeriod, requireSqlite } from './review.js';
+import { cliPeriod, openInstallation } from './review.js';
 
 const COLUMN: Record<string, SpendColumn | undefined> = { app: 'app', key: 'keyId', customer: 'customer', feature: 'feature', model: 'model' };
 
 /** Budget status rebuilt from the ledger, as `burnrate budgets list` does (a running gateway's reservations are not seen). */
-export async function budgetStatus(sql: SqlClient, ledger: SqliteLedger, config: Config, now: number): Promise<BudgetStatus[]> {
+export async function budgetStatus(sql: SqlClient, ledger: LedgerStore, config: Config, now: number): Promise<BudgetStatus[]> {
   const store = new BudgetStore(sql, config.budgets);
   await store.refresh();
   const spend: SpendSource = (from, scope, value) => {
@@ -49,20 +49,17 @@ export function registerStatus(program: Command): void {
   cmd.action(async (opts: StatusOptions) => {
     const period = cliPeriod(opts.from, opts.to);
     if (opts.ack !== undefined && opts.ack.trim() === '') throw new UsageError('--ack needs the key of an item (see burnrate status --json)');
-    requireSqlite();
-    const { db, sql, config } = openStore(opts);
+    const { config, storage } = await openInstallation(opts);
     try {
-      const repo = new ReviewRepository(db);
+      const repo = new ReviewRepository(storage.sql);
       if (opts.ack) {
-        repo.acknowledge(opts.ack, opts.by ?? null, opts.note ?? null);
+        await repo.acknowledge(opts.ack, opts.by ?? null, opts.note ?? null);
         if (opts.json) return printJson({ key: opts.ack, acknowledged: true });
         return console.log(`acknowledged ${opts.ack}`);
       }
       const now = Date.now();
-      const ledger = new SqliteLedger(db);
-      const budgets = await budgetStatus(sql, ledger, config, now);
-      await ledger.close();
-      const status = attentionStatus({ repo, config, catalog: Catalog.load(config.prices), budgets, period, now, all: opts.all });
+      const budgets = await budgetStatus(storage.sql, storage.ledger, config, now);
+      const status = await attentionStatus({ repo, config, catalog: Catalog.load(config.prices), budgets, period, now, all: opts.all });
       if (opts.json) return printJson(status);
       console.log(table(
         ['app', 'owner', 'last reviewed', 'review due'],
@@ -73,7 +70,7 @@ export function registerStatus(program: Command): void {
       console.log(table(['severity', 'owner', 'what', 'key'], status.items.map((i) => [`${i.severity}${i.acknowledged ? ' (ack)' : ''}`, i.owner ?? '—', i.message, i.key])));
       console.log(`\n${status.open} open${status.acknowledged ? `, ${status.acknowledged} acknowledged` : ''}; burnrate status --ack KEY when one is dealt with`);
     } finally {
-      db.close();
+      await storage.close();
     }
   });
 }

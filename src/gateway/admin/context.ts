@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AlertCenter } from '../../alerts/index.js';
 import type { Catalog } from '../../catalog/index.js';
 import type { Config } from '../../config/schema.js';
+import type { SqlClient } from '../../db/sql-client.js';
 import type { BudgetGuard, BudgetStore } from '../../controls/index.js';
 import type { AdminToken, KeyStore } from '../../keys/index.js';
 import type { LedgerQueries, LedgerStore } from '../../ledger/types.js';
@@ -17,6 +18,8 @@ export interface AdminDeps {
   keys: KeyStore;
   ledger: LedgerStore;
   queries: LedgerQueries;
+  /** The control plane's database (SQLite or PostgreSQL), where the review keeps its tables. */
+  sql: SqlClient;
   budgets: BudgetGuard;
   budgetStore: BudgetStore;
   alerts: AlertCenter;
