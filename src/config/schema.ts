@@ -23,8 +23,16 @@ const AppSchema = z
   .object({
     /** `reject` (default): an unknown model is refused before it reaches a provider; `allow`: priced at $0, flagged. */
     unknownModel: z.enum(['reject', 'allow']).default('reject'),
-    /** Keep prompts and completions on ledger rows (off by default). */
+    /**
+     * The app opts in to Burnrate keeping user content: prompts and completions of sampled requests
+     * (the review queue) and feedback comments. Off by default: nothing the users wrote is stored.
+     */
     storeContent: z.boolean().default(false),
+    /**
+     * Share of the app's requests (0..1) whose prompt and completion go to the review queue; needs
+     * `storeContent`. Default with `storeContent`: 0.02. 0 turns the queue off.
+     */
+    reviewSampleRate: z.number().min(0).max(1).optional(),
     /** Thresholds of the runaway-loop breaker for this app (defaults otherwise). */
     loopBreaker: LoopBreakerSchema.optional(),
     /** Response and embeddings caching for this app (opt-in). */
@@ -39,7 +47,11 @@ const AppSchema = z
     /** How often the app's model choice is reviewed (`burnrate review --mark-reviewed`); overdue apps need attention. */
     reviewEveryDays: z.number().int().positive().default(90),
   })
-  .strict();
+  .strict()
+  .refine((app) => !app.reviewSampleRate || app.storeContent, {
+    path: ['reviewSampleRate'],
+    message: 'needs storeContent: true (prompts and completions are kept only for apps that opt in)',
+  });
 
 export const ConfigSchema = z
   .object({
@@ -82,3 +94,11 @@ export type AppSettings = z.infer<typeof AppSchema>;
 export type UpstreamEntry = z.infer<typeof UpstreamSchema>;
 
 export const DEFAULT_APP_SETTINGS: AppSettings = { unknownModel: 'reject', storeContent: false, reviewEveryDays: 90 };
+
+/** Share of an opted-in app's requests sampled for review when `reviewSampleRate` is not set. */
+export const DEFAULT_REVIEW_SAMPLE_RATE = 0.02;
+
+/** The app's review sample rate: 0 unless it stores content. */
+export function reviewSampleRateOf(app: AppSettings): number {
+  return app.storeContent ? (app.reviewSampleRate ?? DEFAULT_REVIEW_SAMPLE_RATE) : 0;
+}

@@ -37,6 +37,13 @@ export const PG_CONTROL_PLANE_SQL = `
     id TEXT PRIMARY KEY, ts BIGINT NOT NULL, kind TEXT NOT NULL, dedupe_key TEXT NOT NULL UNIQUE, message TEXT NOT NULL,
     details TEXT NOT NULL, delivered_at BIGINT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
   );
+  CREATE TABLE IF NOT EXISTS review_samples (
+    id TEXT PRIMARY KEY, ts BIGINT NOT NULL, app TEXT NOT NULL, feature TEXT, model TEXT NOT NULL, endpoint TEXT NOT NULL,
+    prompt TEXT NOT NULL, prompt_preview TEXT NOT NULL, completion TEXT NOT NULL, truncated INTEGER NOT NULL DEFAULT 0,
+    verdict TEXT CHECK (verdict IN ('good', 'bad')), reviewer TEXT, note TEXT, reviewed_at BIGINT
+  );
+  CREATE INDEX IF NOT EXISTS review_samples_ts ON review_samples (ts);
+  CREATE INDEX IF NOT EXISTS review_samples_pending ON review_samples (app, ts) WHERE verdict IS NULL;
   CREATE INDEX IF NOT EXISTS alerts_ts ON alerts (ts);
   -- The review's tables (SQLite migration 6): feedback scores, app reviews, acknowledged attention items.
   CREATE TABLE IF NOT EXISTS feedback (

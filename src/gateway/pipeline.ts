@@ -23,6 +23,7 @@ import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type Re
 import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 import { requestId } from '../util/request-id.js';
+import type { ReviewSampler } from './review-sampler.js';
 
 export interface GatewayDeps extends ControlDeps {
   config: Config;
@@ -35,6 +36,8 @@ export interface GatewayDeps extends ControlDeps {
   upstreams: UpstreamConfig[];
   budgetStore: BudgetStore;
   cache: CacheStore;
+  /** The sampled review queue (apps with `storeContent`). */
+  reviewSamples?: ReviewSampler;
 }
 
 /** What every step knows about the request once it is authenticated and parsed. */
@@ -186,6 +189,7 @@ async function forwardWithFallbacks(
       let row!: LedgerRow;
       await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, (outcome) => {
         row = appendRow(meter, { ...outcome, cache: cacheKey ? 'miss' : null }, deps);
+        if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
       });
       await settleRow(row, admitted, ctx.appSettings, deps);
       if (cacheKey && capture && !row.errorCode) await storeAnswer(deps.cache, cacheKey, ttlSeconds, 'text/event-stream', Buffer.concat(capture), row);
@@ -199,6 +203,7 @@ async function forwardWithFallbacks(
       throw err;
     }
     const row = await record(meter, { ...buffered.outcome, cache: cacheKey ? 'miss' : null }, admitted, ctx.appSettings, deps);
+    if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, buffered.raw);
     for (const [name, value] of Object.entries(answerHeaders)) res.setHeader(name, value);
     res.writeHead(sent.status, { ...sent.headers, 'content-length': buffered.raw.length, 'x-burnrate-cost-usd': nanoToDecimal(row.costNano) });
     res.end(buffered.raw);

@@ -22,6 +22,8 @@ import { watchAnomalies } from './anomaly-watch.js';
 import { AlertCenter } from '../alerts/index.js';
 import { BudgetGuard, BudgetStore, LoopBreaker, RateLimiter, type SpendSource } from '../controls/index.js';
 import type { LedgerQueries, LedgerStore, SpendColumn } from '../ledger/types.js';
+import { ReviewSampleStore } from '../review/samples.js';
+import { ReviewSampler } from './review-sampler.js';
 
 const SPEND_COLUMN_OF_SCOPE: Record<string, SpendColumn | undefined> = { app: 'app', key: 'keyId', customer: 'customer', feature: 'feature', model: 'model' };
 
@@ -97,6 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     breaker: new LoopBreaker(shared.windows),
     alerts: new AlertCenter(sql, config.alerts.webhooks),
     cache: shared.cache,
+    reviewSamples: new ReviewSampler(new ReviewSampleStore(sql)),
   };
   // Load the tokenizer now rather than on the first budgeted request (~150 ms).
   setImmediate(() => deps.counter.countText('warm up', 'gpt-4o'));
@@ -168,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       for (const end = Date.now() + 10_000; inflight > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
       await deps.forwarder.close();
+      await deps.reviewSamples?.flush();
       budgetStore.stopRefreshing();
       stopAnomalyWatch();
       keys.stopRefreshing();

@@ -5,6 +5,7 @@ import { Overview } from './pages/Overview';
 import { Explore } from './pages/Explore';
 import { Budgets } from './pages/Budgets';
 import { Forecast } from './pages/Forecast';
+import { ReviewQueue } from './pages/ReviewQueue';
 import { navigate, usePath } from './lib/router';
 
 const PAGES = [
@@ -12,6 +13,7 @@ const PAGES = [
   { path: '/explore', label: 'Explore', Page: Explore },
   { path: '/budgets', label: 'Budgets', Page: Budgets },
   { path: '/forecast', label: 'Forecast', Page: Forecast },
+  { path: '/review', label: 'Review queue', Page: ReviewQueue },
 ] as const;
 
 type Session = 'checking' | 'in' | 'out';
@@ -50,7 +52,7 @@ export function App() {
               key={p.path}
               href={p.path}
               aria-current={p === current ? 'page' : undefined}
-              data-testid={`nav-${p.label.toLowerCase()}`}
+              data-testid={`nav-${p.label.toLowerCase().replaceAll(' ', '-')}`}
               onClick={(e) => {
                 e.preventDefault();
                 navigate(p.path);

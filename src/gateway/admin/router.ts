@@ -6,11 +6,12 @@ import type { AdminDeps, AdminRoute } from './context.js';
 import { CORE_ROUTES } from './core-routes.js';
 import { FORECAST_ROUTES } from './forecast-routes.js';
 import { REVIEW_ROUTES } from './review-routes.js';
+import { SAMPLE_ROUTES } from './sample-routes.js';
 import { adminCookie, SESSION_ROUTES } from './session-routes.js';
 
 export type { AdminDeps } from './context.js';
 
-const ROUTES: AdminRoute[] = [...SESSION_ROUTES, ...CORE_ROUTES, ...ANALYTICS_ROUTES, ...FORECAST_ROUTES, ...REVIEW_ROUTES];
+const ROUTES: AdminRoute[] = [...SESSION_ROUTES, ...CORE_ROUTES, ...ANALYTICS_ROUTES, ...FORECAST_ROUTES, ...REVIEW_ROUTES, ...SAMPLE_ROUTES];
 
 /** The admin token, as a bearer token or the dashboard's cookie. */
 export function adminTokenOf(req: IncomingMessage): string | undefined {

@@ -130,3 +130,6 @@ export interface Archetype {
 
 /** The forecaster's answer (`POST /api/forecast`), the server's own type. */
 export type { Forecast } from '../../../src/forecast/result.js';
+
+/** The sampled review queue (`/api/review/samples`), the server's own types. */
+export type { ReviewQueueApp, ReviewSample, ReviewSampleList, ReviewSampleSummary, SampleVerdict } from '../../../src/review/sample-types.js';
