@@ -1,5 +1,6 @@
 import { priceUsage, ratesForSize } from '../catalog/cost.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { supports } from '../catalog/capabilities.js';
 import type { ModelEntry, Usage, UsageKind } from '../catalog/types.js';
 import type { EndpointKind, UsageBand, UsageGroup } from './repository.js';
 
@@ -54,17 +55,24 @@ export function tierThresholds(catalog: Catalog, entries: ModelEntry[], at: Date
 const AUDIO_KINDS: UsageKind[] = ['input_audio', 'cache_audio_read', 'output_audio'];
 
 /**
- * Why `entry` cannot serve the group's traffic, or undefined when it can as far as the catalog tells:
- * its context window must hold the largest input seen, its output limit the largest output, and
- * audio traffic needs a model that prices audio. The catalog has no tool-use or vision flags.
+ * Why `entry` cannot serve the group's traffic, or undefined when it can as far as we know: its
+ * context window must hold the largest input seen, its output limit the largest output, traffic that
+ * used tools or sent images needs a model that supports them, and audio traffic a model that prices audio.
  */
-export function exclusionReason(catalog: Catalog, entry: ModelEntry, group: Pick<UsageGroup, 'kind' | 'maxTokensIn' | 'maxTokensOut' | 'usage'>, at: Date): string | undefined {
+export function exclusionReason(
+  catalog: Catalog,
+  entry: ModelEntry,
+  group: Pick<UsageGroup, 'kind' | 'maxTokensIn' | 'maxTokensOut' | 'usage' | 'withTools' | 'withImages'>,
+  at: Date,
+): string | undefined {
   if (entry.contextWindow === undefined) return 'context window unknown to the catalog';
   if (entry.contextWindow < group.maxTokensIn) return `context window ${entry.contextWindow} < largest input seen ${group.maxTokensIn}`;
   if (group.kind === 'chat') {
     const maxOut = catalog.maxOutputTokens(entry);
     if (maxOut < group.maxTokensOut) return `output limit ${maxOut} < largest output seen ${group.maxTokensOut}`;
   }
+  if (group.withTools > 0 && !supports(entry, 'tools')) return `no tool use (${group.withTools} requests offered tools)`;
+  if (group.withImages > 0 && !supports(entry, 'images')) return `no image input (${group.withImages} requests sent images)`;
   const rates = catalog.versionAt(entry, at).rates;
   const missing = AUDIO_KINDS.filter((k) => (group.usage[k] ?? 0) > 0 && rates[k] === undefined);
   if (missing.length) return `no audio pricing (${missing.join(', ')})`;

@@ -44,6 +44,9 @@ export interface GroupReview {
   interactive: boolean;
   maxTokensIn: number;
   maxTokensOut: number;
+  /** Requests that offered tools, and that sent images: candidates must support them. */
+  withTools: number;
+  withImages: number;
   usage: Usage;
   /** What the ledger recorded. */
   actualUsd: number;
@@ -107,7 +110,7 @@ export const CAVEATS = [
 ];
 
 export const NOT_CHECKED = [
-  'Tool use and vision: the price catalog carries no capability flags and the ledger does not record whether a request used tools or images, so a candidate is not checked for them. Check before switching an app that uses either.',
+  'Tool use and vision are checked against a short list of models known to lack them (src/catalog/capabilities.ts); a model not on it is assumed capable. Requests recorded before the ledger noted tools and images count as needing neither.',
   'Structured output, languages and reasoning quality are not checked.',
 ];
 
@@ -204,6 +207,8 @@ function reviewGroup(catalog: Catalog, g: UsageGroup, candidates: ModelEntry[], 
     interactive: g.streamed > 0,
     maxTokensIn: g.maxTokensIn,
     maxTokensOut: g.maxTokensOut,
+    withTools: g.withTools,
+    withImages: g.withImages,
     usage: g.usage,
     actualUsd: nanoToUsd(g.costNano),
     actualMonthlyUsd: monthly(g.costNano),

@@ -29,6 +29,9 @@ export interface UsageGroup {
   costNano: number;
   maxTokensIn: number;
   maxTokensOut: number;
+  /** Requests that offered tools, and that sent images: a candidate must support what any of them needed. */
+  withTools: number;
+  withImages: number;
   usage: Usage;
   bands: UsageBand[];
 }
@@ -109,6 +112,7 @@ export class ReviewRepository {
          CASE WHEN endpoint = 'openai-embeddings' THEN 'embeddings' ELSE 'chat' END AS kind,
          ${band} AS band, COUNT(*) AS requests, ${countWhere('status >= 400')} AS errors, ${countWhere('stream')} AS streamed,
          SUM(cost_nano) AS "costNano", MAX(tokens_in) AS "maxTokensIn", MAX(tokens_out) AS "maxTokensOut",
+         ${countWhere('uses_tools')} AS "withTools", ${countWhere('uses_images')} AS "withImages",
          ${kindSums}
        FROM ledger
        WHERE ts >= ? AND ts < ? AND ${NOT_CACHE_HIT} AND endpoint <> 'anthropic-count-tokens' ${app ? 'AND app = ?' : ''}
@@ -128,7 +132,7 @@ export class ReviewRepository {
       if (!g) {
         g = {
           app: String(r.app), feature: String(r.feature), model: String(r.model), kind: r.kind as EndpointKind,
-          requests: 0, errors: 0, streamed: 0, costNano: 0, maxTokensIn: 0, maxTokensOut: 0, usage: {}, bands: [],
+          requests: 0, errors: 0, streamed: 0, costNano: 0, maxTokensIn: 0, maxTokensOut: 0, withTools: 0, withImages: 0, usage: {}, bands: [],
         };
         groups.set(key, g);
       }
@@ -138,6 +142,8 @@ export class ReviewRepository {
       g.costNano += Number(r.costNano);
       g.maxTokensIn = Math.max(g.maxTokensIn, Number(r.maxTokensIn));
       g.maxTokensOut = Math.max(g.maxTokensOut, Number(r.maxTokensOut));
+      g.withTools += Number(r.withTools);
+      g.withImages += Number(r.withImages);
       for (const [k, v] of Object.entries(usage) as [keyof Usage, number][]) g.usage[k] = (g.usage[k] ?? 0) + v;
       g.bands.push({ maxTokensIn: Number(r.maxTokensIn), requests: Number(r.requests), usage });
     }

@@ -46,6 +46,10 @@ describe.each(BACKENDS)('model review: what the same usage costs elsewhere ($nam
       { app: 'search', model: 'text-embedding-3-small', requestedModel: 'text-embedding-3-small', endpoint: 'openai-embeddings', usage: { input: 5000 }, ts: day(8, 11) },
       // A response-cache hit costs nothing anywhere: left out.
       { app: 'support', feature: 'chat', model: 'gpt-4o', requestedModel: 'gpt-4o', usage: chatUsage, ts: day(9), cache: 'hit', costNano: 0 },
+      // Traffic that needs tools, and traffic that sends images.
+      { app: 'agents', feature: 'lookup', model: 'gpt-4.1', requestedModel: 'gpt-4.1', usage: smallUsage, ts: day(10), usesTools: true },
+      { app: 'agents', feature: 'lookup', model: 'gpt-4.1', requestedModel: 'gpt-4.1', usage: smallUsage, ts: day(11) },
+      { app: 'photos', feature: null, model: 'gpt-4.1', requestedModel: 'gpt-4.1', usage: smallUsage, ts: day(10), usesImages: true },
       // Outside the period.
       { app: 'support', feature: 'chat', model: 'gpt-4o', requestedModel: 'gpt-4o', usage: chatUsage, ts: Date.parse('2026-10-20T00:00:00Z') },
     ]);
@@ -67,7 +71,7 @@ describe.each(BACKENDS)('model review: what the same usage costs elsewhere ($nam
     expect(g.actualUsd).toBe(2e-9);
     expect(g.interactive).toBe(true);
     expect(group('search', 'text-embedding-3-small').kind).toBe('embeddings');
-    expect(review.totals.requests).toBe(8);
+    expect(review.totals.requests).toBe(11);
   });
 
   it('prices cached input at each candidate\'s cache-read rate: pinned cases equal the hand computation', () => {
@@ -114,6 +118,23 @@ describe.each(BACKENDS)('model review: what the same usage costs elsewhere ($nam
     for (const a of g.alternatives) expect(a.contextWindow).toBeGreaterThanOrEqual(300_000);
     // The small-context group keeps them.
     expect(alt(group('support', 'gpt-4o'), 'anthropic/claude-haiku-4-5')).toBeDefined();
+  });
+
+  it('excludes models that lack tool use or image input when the traffic needed them, and only then', () => {
+    const plain = group('support', 'gpt-4o');
+    const tools = group('agents', 'gpt-4.1');
+    const images = group('photos', 'gpt-4.1');
+    expect([tools.withTools, tools.withImages, images.withTools, images.withImages]).toEqual([1, 0, 0, 1]);
+    // o1-mini has neither; DeepSeek takes tools but no images; o3-mini tools but no images.
+    for (const model of ['openai/o1-mini', 'deepseek/deepseek-chat', 'openai/o3-mini']) expect(alt(plain, model)).toBeDefined();
+    expect(alt(tools, 'openai/o1-mini')).toBeUndefined();
+    expect(tools.excluded.find((x) => x.model === 'openai/o1-mini')?.reason).toBe('no tool use (1 requests offered tools)');
+    expect(alt(tools, 'deepseek/deepseek-chat')).toBeDefined();
+    expect(alt(images, 'deepseek/deepseek-chat')).toBeUndefined();
+    expect(alt(images, 'openai/o3-mini')).toBeUndefined();
+    expect(images.excluded.find((x) => x.model === 'openai/o3-mini')?.reason).toBe('no image input (1 requests sent images)');
+    expect(images.alternatives.some((a) => a.provider === 'deepseek')).toBe(false);
+    expect(alt(images, 'openai/gpt-4.1-mini')).toBeDefined();
   });
 
   it('keeps embeddings traffic on embeddings models and chat traffic on chat models, first-party and not deprecated', () => {

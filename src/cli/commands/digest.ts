@@ -25,7 +25,7 @@ export function registerDigest(program: Command): void {
       const now = Date.now();
       const budgets = await budgetStatus(storage.sql, storage.ledger, config, now);
       const repo = new ReviewRepository(storage.sql);
-      const catalog = Catalog.load(config.prices);
+      const catalog = Catalog.load(config.prices, config.dataDir);
       const status = await attentionStatus({ repo, config, catalog, budgets, period: cliPeriod(undefined, undefined, 7), now });
       const review = await reviewModels(repo, catalog, { period: cliPeriod(undefined, undefined, 30), now });
       const digest = await buildDigest({ queries: storage.queries, config, budgets, status, review, now });

@@ -78,7 +78,7 @@ export function registerReview(program: Command): void {
         return console.log(`recorded a review of ${opts.app}; next one due in ${every} days`);
       }
       if (process.stderr.isTTY) process.stderr.write('reviewing the ledger…\n');
-      const review = await reviewModels(repo, Catalog.load(config.prices), { period, app: opts.app, batch: opts.batch, limit });
+      const review = await reviewModels(repo, Catalog.load(config.prices, config.dataDir), { period, app: opts.app, batch: opts.batch, limit });
       if (opts.html) {
         writeFileSync(opts.html, reviewHtml(review));
         if (!opts.json) console.error(`wrote ${opts.html}`);

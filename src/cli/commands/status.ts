@@ -59,7 +59,7 @@ export function registerStatus(program: Command): void {
       }
       const now = Date.now();
       const budgets = await budgetStatus(storage.sql, storage.ledger, config, now);
-      const status = await attentionStatus({ repo, config, catalog: Catalog.load(config.prices), budgets, period, now, all: opts.all });
+      const status = await attentionStatus({ repo, config, catalog: Catalog.load(config.prices, config.dataDir), budgets, period, now, all: opts.all });
       if (opts.json) return printJson(status);
       console.log(table(
         ['app', 'owner', 'last reviewed', 'review due'],
