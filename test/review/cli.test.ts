@@ -131,7 +131,7 @@ describe.each(BACKENDS)('burnrate review, status and digest ($name)', (backend) 
 });
 
 describe.runIf(BACKENDS.length > 1)('burnrate migrate carries the review to PostgreSQL', () => {
-  it('moves review marks, feedback and acknowledgements along with the ledger', async () => {
+  it('moves review marks, feedback, acknowledgements and review samples along with the ledger', async () => {
     const [from, to] = await Promise.all(BACKENDS.map((b) => b.create())) as [ReviewStore, ReviewStore];
     try {
       const source = await openWith(from, [{ id: 'req-1', app: 'support', ts: Date.now() - 86_400_000 }]);
@@ -139,10 +139,15 @@ describe.runIf(BACKENDS.length > 1)('burnrate migrate carries the review to Post
       await recordFeedback(repo, { requestId: 'req-1', score: -1 }, () => false);
       await repo.markReviewed('support', 'Ada', null);
       await repo.acknowledge('no-owner:support', 'Ada', null);
+      await source.sql.run(
+        `INSERT INTO review_samples (id, ts, app, feature, model, endpoint, prompt, prompt_preview, completion, truncated, verdict)
+         VALUES ('req-1', ?, 'support', NULL, 'gpt-4o-mini', 'openai-chat', '{"messages":[]}', 'Where is my parcel?', 'On its way.', 0, 'bad')`,
+        [Date.now() - 86_400_000],
+      );
       await source.close();
       const r = await cliIn({}, 'migrate', '--from', `sqlite:${join(from.dir, 'burnrate.db')}`, '--to', to.env.DATABASE_URL!, '--schema', to.env.BURNRATE_PG_SCHEMA!, '--json');
       expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ledgerRows: 1, feedback: 1, app_reviews: 1, attention_acks: 1 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ledgerRows: 1, feedback: 1, app_reviews: 1, attention_acks: 1, review_samples: 1 });
       const status = JSON.parse((await cliIn(to.env, 'status', '--json', '--all', '--data-dir', to.dir)).stdout);
       expect(status.apps.find((a: { app: string }) => a.app === 'support').lastReviewed).not.toBeNull();
       expect(status.items.find((i: { key: string }) => i.key === 'no-owner:support').acknowledged).toBe(true);

@@ -23,6 +23,11 @@ const CONTROL_TABLES: { table: string; columns: string[]; key: string }[] = [
   { table: 'feedback', columns: ['id', 'ts', 'request_id', 'request_ts', 'app', 'feature', 'model', 'score', 'raw_score', 'scale', 'label', 'comment'], key: 'id' },
   { table: 'app_reviews', columns: ['id', 'app', 'ts', 'reviewer', 'note'], key: 'id' },
   { table: 'attention_acks', columns: ['key', 'ts', 'acked_by', 'note'], key: 'key' },
+  {
+    table: 'review_samples',
+    columns: ['id', 'ts', 'app', 'feature', 'model', 'endpoint', 'prompt', 'prompt_preview', 'completion', 'truncated', 'verdict', 'reviewer', 'note', 'reviewed_at'],
+    key: 'id',
+  },
 ];
 
 export function registerMigrate(program: Command): void {
