@@ -77,6 +77,7 @@ export async function handleEmbeddingsWithCache(
 
   const row = buildRow(meterBase, { status: 200, errorCode: null, reported: { input: cachedTokens }, complete: true, outputText: '', returnedModel: null, latencyMs: performance.now() - ctx.started, ttftMs: null, cache: 'hit', savedNano }, deps.catalog, deps.counter);
   deps.ledger.append(row);
+  await deps.ledger.journaled?.();
   answer(res, target.model, found, { 'x-burnrate-cache': 'hit', 'x-burnrate-cost-usd': '0' });
 }
 

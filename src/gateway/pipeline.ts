@@ -187,8 +187,9 @@ async function forwardWithFallbacks(
     if (ctx.stream && sent.status < 400) {
       const capture = cacheKey ? [] : undefined;
       let row!: LedgerRow;
-      await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, (outcome) => {
+      await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, async (outcome) => {
         row = appendRow(meter, { ...outcome, cache: cacheKey ? 'miss' : null }, deps);
+        await deps.ledger.journaled?.();
         if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
       });
       await settleRow(row, admitted, ctx.appSettings, deps);
@@ -224,7 +225,7 @@ function failedOutcome(started: number, err: GatewayError): Outcome {
 /** Prices the outcome, queues the ledger row, and settles the budget reservation to the same cost. */
 export async function record(meter: MeterInput, outcome: Outcome, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<LedgerRow> {
   const row = appendRow(meter, outcome, deps);
-  await settleRow(row, admitted, app, deps);
+  await Promise.all([settleRow(row, admitted, app, deps), deps.ledger.journaled?.()]);
   return row;
 }
 

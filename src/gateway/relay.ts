@@ -45,7 +45,7 @@ export async function relayStream(
   /** Collects the bytes sent to the client, to cache the stream. */
   capture: Buffer[] | undefined,
   /** Called with the outcome before the response ends: the row is recorded before the client sees the end. */
-  beforeEnd: (outcome: Outcome) => void,
+  beforeEnd: (outcome: Outcome) => Promise<void>,
 ): Promise<Outcome> {
   const reader = USAGE_READERS[dialect].streamReader();
   const filter = hideUsageChunk ? new OpenAIUsageChunkFilter() : undefined;
@@ -91,7 +91,7 @@ export async function relayStream(
     ttftMs,
   };
   try {
-    beforeEnd(outcome);
+    await beforeEnd(outcome);
   } finally {
     if (errorCode === 'upstream_cut') res.destroy();
     else res.end();

@@ -11,9 +11,11 @@ let instances = 0;
 const SEGMENT = /^(\d+)-(\d+)-(\d+)\.jsonl$/;
 
 /**
- * A write-ahead journal in front of a ledger: every row is appended to a local file, synchronously,
- * before `append` returns, so a row the client has been answered about survives the process being
- * killed (SIGKILL, OOM) while it still waited in memory for its batch. Segments are deleted once the
+ * A write-ahead journal in front of a ledger: every row is appended to a local file before the client
+ * is answered (callers await `journaled()`), so a row the client has been answered about survives the
+ * process being killed (SIGKILL, OOM) while it still waited in memory for its batch. The rows of one
+ * event-loop turn go to the file in one write: a write per request cost 5-14 % of the gateway's CPU
+ * under load on a small VM. Segments are deleted once the
  * ledger says their rows are durable (in the database, or in the PostgreSQL spool). Writes are not
  * fsynced: this guards against the process dying, not the machine losing power.
  *
@@ -30,6 +32,9 @@ export class JournaledLedger implements LedgerStore {
   private syncing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** Lines of this event-loop turn, written together. */
+  private lines: string[] = [];
+  private written: Promise<void> | undefined;
   /** Set while syncing fails, to log the problem once rather than every round. */
   private failing = false;
 
@@ -53,10 +58,34 @@ export class JournaledLedger implements LedgerStore {
 
   append(row: LedgerRow): void {
     if (this.closed) throw new Error('ledger is closed');
-    this.fd ??= openSync(join(this.dir, this.segmentName(this.seq)), 'a');
     const json = JSON.stringify(row);
-    writeSync(this.fd, `${json}\n`);
+    this.lines.push(json);
+    this.written ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.written = undefined;
+        this.writeLines();
+        resolve();
+      }),
+    );
     this.inner.append(row, json);
+  }
+
+  /** Resolves once every row appended so far is in the journal file. */
+  journaled(): Promise<void> {
+    return this.written ?? Promise.resolve();
+  }
+
+  private writeLines(): void {
+    if (this.lines.length === 0) return;
+    const text = `${this.lines.join('\n')}\n`;
+    this.lines = [];
+    try {
+      this.fd ??= openSync(join(this.dir, this.segmentName(this.seq)), 'a');
+      writeSync(this.fd, text);
+    } catch (err) {
+      // The rows are still queued for the database: only the crash protection of these is lost.
+      console.error(`burnrate: ledger journal write failed: ${(err as Error).message}`);
+    }
   }
 
   private segmentName(seq: number): string {
@@ -67,6 +96,7 @@ export class JournaledLedger implements LedgerStore {
   private release(): Promise<void> {
     this.syncing ??= (async () => {
       try {
+        this.writeLines();
         if (this.fd !== undefined) {
           closeSync(this.fd);
           this.fd = undefined;

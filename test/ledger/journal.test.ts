@@ -31,12 +31,15 @@ function setup() {
 const DEAD_PID = 4_194_305;
 
 describe('ledger journal', () => {
-  it('journals every row before append returns and deletes segments once the rows are written', async () => {
+  it('journals the rows of one event-loop turn in one write, and deletes segments once the rows are written', async () => {
     const { db, journalDir, segments, count } = setup();
     // Rows would wait 10 s in memory: only the journal holds them meanwhile.
     const { ledger } = JournaledLedger.open(new SqliteLedger(db, { flushIntervalMs: 10_000 }), journalDir, { intervalMs: 20 });
     const rows = [makeRow(), makeRow(), makeRow()];
     for (const r of rows) ledger.append(r);
+    const pending = ledger.journaled();
+    expect(segments()).toEqual([]);
+    await pending;
     const journaled = segments().flatMap((s) => readFileSync(join(journalDir, s), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id));
     expect(journaled).toEqual(rows.map((r) => r.id));
     // The journal's own cycle syncs the ledger, then drops the segment.
