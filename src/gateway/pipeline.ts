@@ -109,7 +109,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
       return await handleEmbeddingsWithCache(res, ctx, decision.model, policy.ttlSeconds, rateHeaders, countUpstream, deps);
     }
     const mode: CacheMode = CACHEABLE.has(dialect) ? cacheMode(body, policy, cacheHeader) : 'off';
-    const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, { ...body, model: decision.model });
+    const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, body, decision.model, raw);
     if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
     if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
     await countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);

@@ -45,7 +45,7 @@ export interface RequestNeeds {
 }
 
 /** Image parts in the OpenAI chat, OpenAI responses and Anthropic formats. */
-const IMAGE_MARKERS = ['"image_url"', '"input_image"', '"image"'];
+const IMAGE_MARKERS = ['"image_url"', '"input_image"', '"image"'].map((m) => Buffer.from(m));
 
 /** Read off the parsed body and a byte search of the raw one (no re-serialising): cheap enough for every request. */
 export function requestNeeds(body: Record<string, unknown>, raw: Buffer): RequestNeeds {
