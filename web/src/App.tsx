@@ -6,6 +6,7 @@ import { Explore } from './pages/Explore';
 import { Budgets } from './pages/Budgets';
 import { Forecast } from './pages/Forecast';
 import { ReviewQueue } from './pages/ReviewQueue';
+import { ModelReview } from './pages/ModelReview';
 import { navigate, usePath } from './lib/router';
 
 const PAGES = [
@@ -14,6 +15,7 @@ const PAGES = [
   { path: '/budgets', label: 'Budgets', Page: Budgets },
   { path: '/forecast', label: 'Forecast', Page: Forecast },
   { path: '/review', label: 'Review queue', Page: ReviewQueue },
+  { path: '/model-review', label: 'Model review', Page: ModelReview },
 ] as const;
 
 type Session = 'checking' | 'in' | 'out';

@@ -133,3 +133,20 @@ export type { Forecast } from '../../../src/forecast/result.js';
 
 /** The sampled review queue (`/api/review/samples`), the server's own types. */
 export type { ReviewQueueApp, ReviewSample, ReviewSampleList, ReviewSampleSummary, SampleVerdict } from '../../../src/review/sample-types.js';
+
+/** The model review (`GET /api/review`) and what needs attention (`GET /api/status`), the server's own types. */
+export type { Alternative, Evidence, GroupReview, ModelReview, Recommendation } from '../../../src/review/model-review.js';
+export type { LifecycleFlag } from '../../../src/review/lifecycle.js';
+export type { AppOwnership, AttentionItem, AttentionKind, StatusReport } from '../../../src/review/attention.js';
+
+/** `POST /api/review/mark` → 201. */
+export interface ReviewMark {
+  app: string;
+  reviewedAt: string;
+}
+
+/** `POST /api/attention/ack` → 200. */
+export interface AttentionAck {
+  key: string;
+  acknowledged: boolean;
+}

@@ -8,6 +8,7 @@ import { ErrorBox, Loading, Meter, Section, Stat, Toggle } from '../components/U
 import { addDays, monthStart, today } from '../lib/dates';
 import { formatDate, formatInt, formatPercent, formatTime, formatUsd } from '../lib/format';
 import { navigate } from '../lib/router';
+import { NeedsAttention } from './Attention';
 import { FirstRun } from './FirstRun';
 
 /** Month to date, cumulative, then straight to the projected month end (low / expected / high). */
@@ -85,6 +86,8 @@ export function Overview() {
         />
         <Stat label="Cost per interaction" usd={o.costPerInteractionUsd} sub="this month, average" testId="stat-per-interaction" />
       </div>
+
+      <NeedsAttention />
 
       <Section title="Month to date and projection" testId="projection">
         {!budget && (
