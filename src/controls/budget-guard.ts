@@ -98,7 +98,15 @@ export class BudgetGuard {
 
   private seed(a: AppliedBudget): Promise<void> {
     let done = this.seeded.get(a.item.key);
-    if (!done) this.seeded.set(a.item.key, (done = this.rebuild(a)));
+    if (!done) {
+      const rebuilding = this.rebuild(a);
+      this.seeded.set(a.item.key, rebuilding);
+      // A rebuild that failed (the ledger database or Redis unreachable) is retried by the next request.
+      rebuilding.catch(() => {
+        if (this.seeded.get(a.item.key) === rebuilding) this.seeded.delete(a.item.key);
+      });
+      done = rebuilding;
+    }
     return done;
   }
 
@@ -180,14 +188,22 @@ export class BudgetGuard {
     return out;
   }
 
+  /** How full a budget counter is, and its projected spend at period end (what alerts check after every request). */
+  async level(applied: AppliedBudget, now: number): Promise<{ spentNano: number; reservedNano: number; usedShare: number; projectedNano: number }> {
+    const { budget, window } = applied;
+    await this.seed(applied);
+    const s = await this.state.snapshot(applied.item);
+    const elapsed = Math.max(HOUR / 60, now - window.start);
+    const projectedNano = budget.period === 'rolling' ? s.spentNano : (s.spentNano / elapsed) * (window.end - window.start);
+    return { spentNano: s.spentNano, reservedNano: s.reservedNano, usedShare: s.spentNano / applied.item.limitNano, projectedNano };
+  }
+
   /** One budget counter's state. */
   async statusOf(applied: AppliedBudget, now: number): Promise<BudgetStatus> {
     const { budget, value, window } = applied;
-    await this.seed(applied);
-    const s = await this.state.snapshot(applied.item);
+    const s = await this.level(applied, now);
     const limitNano = applied.item.limitNano;
-    const elapsed = Math.max(HOUR / 60, now - window.start);
-    const projected = budget.period === 'rolling' ? s.spentNano : (s.spentNano / elapsed) * (window.end - window.start);
+    const projected = s.projectedNano;
     return {
       id: budget.id,
       scope: budget.scope,

@@ -176,6 +176,10 @@ export async function settle(deps: ControlDeps, admitted: Admitted, keyId: strin
 
 async function alertOnThresholds(deps: ControlDeps, applied: AppliedBudget[], now: number): Promise<void> {
   for (const a of applied) {
+    // The full status (for the alert's text) only when an alert is due: this runs after every request.
+    const level = await deps.budgets.level(a, now);
+    const projecting = a.budget.period !== 'rolling' && level.projectedNano > a.item.limitNano && now - a.window.start > 3_600_000;
+    if (level.usedShare < Math.min(...a.budget.alertAt) && !projecting) continue;
     const status = await deps.budgets.statusOf(a, now);
     const base = `budget:${a.budget.id}:${a.value}:${a.window.key}`;
     for (const t of a.budget.alertAt) {
