@@ -100,6 +100,11 @@ describe.each(BACKENDS)('feedback, review and status over the admin API ($name)'
     expect(review.caveats[0]).toMatch(/Cheaper is not as good/);
     expect(review.recommendations.length).toBeGreaterThan(0);
     expect(review.recommendations[0]!.evidence.current).toMatchObject({ feedback: { count: 2, meanScore: 0.5 }, p50LatencyMs: 200 });
+    // ?limit= bounds the recommendations; a bad one is a 400.
+    const limited = (await (await rig.admin('/api/review?app=support&limit=0')).json()) as { recommendations: unknown[]; groups: unknown[] };
+    expect(limited.recommendations).toHaveLength(0);
+    expect(limited.groups).toHaveLength(1);
+    expect((await rig.admin('/api/review?limit=-2')).status).toBe(400);
   });
 
   it('GET /api/status lists the app without an owner; acknowledging hides an item', async () => {

@@ -35,7 +35,10 @@ export const REVIEW_ROUTES: AdminRoute[] = [
     async handle({ res, url, deps }) {
       const p = period(url);
       const app = url.searchParams.get('app') ?? undefined;
-      const review = await reviewModels(await reviewRepo(deps), deps.catalog, { period: p, app, batch: flag(url, 'batch') });
+      const limitParam = url.searchParams.get('limit');
+      const limit = limitParam === null ? 10 : Number(limitParam);
+      if (!Number.isInteger(limit) || limit < 0 || limit > 1000) throw new GatewayError(400, 'invalid_request', `"limit" must be a whole number from 0 to 1000, got ${limitParam}`);
+      const review = await reviewModels(await reviewRepo(deps), deps.catalog, { period: p, app, batch: flag(url, 'batch'), limit });
       sendJson(res, 200, review);
     },
   },
