@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BudgetSchema } from '../controls/budget-schema.js';
+import { BudgetSchema, TimeZoneSchema } from '../controls/budget-schema.js';
 import { LoopBreakerSchema, RateLimitSchema } from '../controls/limits-schema.js';
 import { CachePolicySchema } from '../cache/schema.js';
 import { RoutingSchema } from '../routing/schema.js';
@@ -80,6 +80,16 @@ export const ConfigSchema = z
     cacheMaxMegabytes: z.number().positive().default(256),
     rateLimits: z.array(RateLimitSchema).default([]),
     loopBreaker: LoopBreakerSchema.default(LoopBreakerSchema.parse({})),
+    /** The weekly digest, posted to each app owner's webhook (weekday 0 = Monday). */
+    digest: z
+      .object({
+        enabled: z.boolean().default(true),
+        weekday: z.number().int().min(0).max(6).default(0),
+        hour: z.number().int().min(0).max(23).default(9),
+        timeZone: TimeZoneSchema.default('UTC'),
+      })
+      .strict()
+      .default({ enabled: true, weekday: 0, hour: 9, timeZone: 'UTC' }),
     /** Webhooks that receive alerts (JSON with a Slack-compatible `text` field). */
     alerts: z
       .object({ webhooks: z.array(z.url()).default([]) })

@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const SCOPES = ['global', 'app', 'key', 'customer', 'feature', 'model'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-const timeZone = z.string().refine((tz) => {
+export const TimeZoneSchema = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
@@ -22,7 +22,7 @@ export const BudgetSchema = z
     period: z.enum(['day', 'week', 'month', 'rolling']).default('month'),
     /** Length of a rolling window, in hours (period: rolling). */
     windowHours: z.number().int().min(1).max(24 * 90).default(24),
-    timeZone: timeZone.default('UTC'),
+    timeZone: TimeZoneSchema.default('UTC'),
     /** hard: refuse what does not fit; soft: only alert. */
     mode: z.enum(['hard', 'soft']).default('hard'),
     /** What a hard budget does with a request that does not fit. */

@@ -19,6 +19,7 @@ import type { Dialect } from './providers/types.js';
 import { buildUpstreams } from './upstreams.js';
 import { openSharedState, openStorage } from './storage.js';
 import { watchAnomalies } from './anomaly-watch.js';
+import { scheduleDigest } from './digest-schedule.js';
 import { AlertCenter } from '../alerts/index.js';
 import { BudgetGuard, BudgetStore, LoopBreaker, RateLimiter, type SpendSource } from '../controls/index.js';
 import type { LedgerQueries, LedgerStore, SpendColumn } from '../ledger/types.js';
@@ -115,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   const stopAnomalyWatch = watchAnomalies(storage.queries, deps.alerts);
+  const stopDigest = scheduleDigest(adminDeps);
 
   /** Proxied requests not yet recorded: shutdown waits for them before closing the ledger. */
   let inflight = 0;
@@ -174,6 +176,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await deps.reviewSamples?.flush();
       budgetStore.stopRefreshing();
       stopAnomalyWatch();
+      stopDigest();
       keys.stopRefreshing();
       deps.alerts.close();
       await deps.alerts.settled();

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import {
-  attentionStatus, buildDigest, FeedbackSchema, periodOf, PeriodError, recordFeedback, reviewModels, ReviewRepository, UnknownRequestError,
+  attentionStatus, FeedbackSchema, periodOf, PeriodError, recordFeedback, reviewModels, ReviewRepository, UnknownRequestError,
   type Period,
 } from '../../review/index.js';
+import { gatewayDigest } from '../digest-schedule.js';
 import { GatewayError } from '../errors.js';
 import { sendJson } from '../http.js';
 import { jsonBody, validate, type AdminDeps, type AdminRoute } from './context.js';
@@ -98,16 +99,7 @@ export const REVIEW_ROUTES: AdminRoute[] = [
     method: 'GET',
     path: /^\/api\/digest$/,
     async handle({ res, deps }) {
-      const now = Date.now();
-      const budgets = await deps.budgets.status(now);
-      const p = periodOf(undefined, undefined, now, 7);
-      const repo = await reviewRepo(deps);
-      const [status, review] = await Promise.all([
-        attentionStatus({ repo, config: deps.config, catalog: deps.catalog, budgets, period: p, now }),
-        reviewModels(repo, deps.catalog, { period: periodOf(undefined, undefined, now), now }),
-      ]);
-      const digest = await buildDigest({ queries: deps.queries, config: deps.config, budgets, status, review, now });
-      sendJson(res, 200, digest);
+      sendJson(res, 200, await gatewayDigest(deps, Date.now()));
     },
   },
 ];
