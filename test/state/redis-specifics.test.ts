@@ -52,8 +52,8 @@ describeRedis('Redis state specifics', () => {
     await s.settle(r.reservationId, 7);
     await s.release(open.reservationId);
     const after = await ttls(conn.client, prefix);
-    // Only spend counters remain: reservations leave nothing behind.
-    expect([...after.keys()].sort()).toEqual([`ctr:b:m:*:m2026-11`, `ctr:b:r:*:h${hour - 1}`, `ctr:b:r:*:h${hour}`, 'ctr:b:soft:*:m2026-11']);
+    // Only spend counters remain (with the dataset's generation and the rebuilt counter's mark): reservations leave nothing behind.
+    expect([...after.keys()].sort()).toEqual([`ctr:b:m:*:m2026-11`, `ctr:b:r:*:h${hour - 1}`, `ctr:b:r:*:h${hour}`, 'ctr:b:soft:*:m2026-11', 'gen', `seeded:b:r:*:h${hour - 1}`]);
     expect(after.get('ctr:b:m:*:m2026-11')).toBeGreaterThan(39 * DAY);
     expect(after.get('ctr:b:m:*:m2026-11')).toBeLessThanOrEqual(40 * DAY);
     // A 4-hour window: the current bucket counts until 4 h after this hour ends, then 1 h more.

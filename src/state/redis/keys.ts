@@ -15,6 +15,17 @@ export class Keyspace {
   reserved(key: string): string {
     return `${this.prefix}rs:${key}`;
   }
+  /** Marks a counter rebuilt from the ledger since Redis last lost its data (see `seed`). */
+  seeded(key: string): string {
+    return `${this.prefix}seeded:${key}`;
+  }
+  /**
+   * A random id written once per Redis dataset: when it is missing or changed, Redis lost its data
+   * (restarted empty, flushed) and every counter must be rebuilt from the ledger.
+   */
+  generation(): string {
+    return `${this.prefix}gen`;
+  }
   reservation(id: string): string {
     return `${this.prefix}res:${id}`;
   }

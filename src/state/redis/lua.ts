@@ -30,16 +30,20 @@ end
 `;
 
 /**
- * KEYS: [1] the reservation record, then per item: its reservations ZSET, its reserved total, and
- * the counters whose sum is its spend.
- * ARGV: id, leaseMs, item count, then per item: #spent keys, limit, amount, spend key, its TTL ms.
- * Returns {1} when reserved on all items, or {0, item index, spent, reserved} for the first that
- * does not fit (nothing reserved).
+ * KEYS: [1] the reservation record, [2] the dataset's generation, then per item: its reservations
+ * ZSET, its reserved total, and the counters whose sum is its spend.
+ * ARGV: id, leaseMs, item count, the generation the caller's counters were rebuilt in, the
+ * generation's TTL ms, then per item: #spent keys, limit, amount, spend key, its TTL ms.
+ * Returns {1} when reserved on all items, {0, item index, spent, reserved} for the first that
+ * does not fit (nothing reserved), or {-1} when the generation is not the caller's: Redis lost its
+ * data since the caller rebuilt its counters, which must not be trusted (nothing reserved).
  */
 export const RESERVE = `${PRELUDE}
+if redis.call('GET', KEYS[2]) ~= ARGV[4] then return {-1} end
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[5]) / 2 then redis.call('PEXPIRE', KEYS[2], ARGV[5]) end
 local now = server_now()
 local id, lease, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local k, a = 2, 4
+local k, a = 3, 6
 local held = {}
 for i = 1, n do
   local m, limit, amount = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
@@ -92,6 +96,26 @@ expire(KEYS[1], KEYS[2], server_now())
 local spent = 0
 for j = 3, #KEYS do spent = spent + (tonumber(redis.call('GET', KEYS[j])) or 0) end
 return {spent, tonumber(redis.call('GET', KEYS[2])) or 0}
+`;
+
+/**
+ * A counter rebuilt from the ledger. KEYS: [1] counter, [2] its seeded mark, [3] the generation.
+ * ARGV: spend, TTL ms, the caller's generation. The first rebuild since Redis lost its data sets the
+ * counter, over whatever spend was added to it before (that spend is in the ledger it was rebuilt
+ * from); later ones, by other instances or restarted processes, change nothing. Returns 1 (set),
+ * 0 (rebuilt already) or -1 (the generation is not the caller's: nothing done).
+ */
+export const SEED = `
+if redis.call('GET', KEYS[3]) ~= ARGV[3] then return -1 end
+if not redis.call('SET', KEYS[2], '1', 'PX', ARGV[2], 'NX') then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** KEYS: [1] the generation. ARGV: a new id, TTL ms. Keeps the current generation, or starts one; returns it. */
+export const GENERATION = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
+return redis.call('GET', KEYS[1])
 `;
 
 /** KEYS: [1] counter. ARGV: amount, TTL ms. Spend booked without a reservation. */
