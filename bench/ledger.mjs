@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SQLITE_MIGRATIONS } from '../dist/db/migrations.js';
 import { openSqlite } from '../dist/db/sqlite.js';
-import { PostgresLedger, SqliteLedger } from '../dist/ledger/index.js';
+import { SqliteLedger } from '../dist/ledger/index.js';
+import { PostgresLedger } from '../dist/ledger/postgres/index.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const PG_URL = process.env.BURNRATE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -4,11 +4,14 @@ import { Pool } from 'undici';
 
 /**
  * Keeps `connections` requests in flight for `seconds`, each body from `makeBody(i)`, reading every
- * answer to its end. Returns requests/s and p50/p99 latency in ms.
+ * answer to its end. Returns requests/s and p50/p99 latency in ms. With `urls` instead of `url`,
+ * requests go to them in turn (round-robin, as a load balancer in front of several instances would).
  */
-export async function load({ url, connections, seconds, makeBody, headers }) {
-  const target = new URL(url);
-  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+export async function load({ url, urls = [url], connections, seconds, makeBody, headers }) {
+  const targets = urls.map((u) => {
+    const target = new URL(u);
+    return { path: target.pathname, pool: new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 }) };
+  });
   const latencies = [];
   let i = 0;
   let failed = 0;
@@ -17,7 +20,9 @@ export async function load({ url, connections, seconds, makeBody, headers }) {
     while (performance.now() < end) {
       const started = performance.now();
       try {
-        const res = await pool.request({ path: target.pathname, method: 'POST', headers, body: makeBody(i++) });
+        const n = i++;
+        const { pool, path } = targets[n % targets.length];
+        const res = await pool.request({ path, method: 'POST', headers, body: makeBody(n) });
         for await (const _ of res.body) {
           // read to the end, as a client would
         }
@@ -31,7 +36,7 @@ export async function load({ url, connections, seconds, makeBody, headers }) {
   const t0 = performance.now();
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - t0) / 1000;
-  await pool.close();
+  await Promise.all(targets.map((t) => t.pool.close()));
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed };
