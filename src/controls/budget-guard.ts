@@ -1,4 +1,4 @@
-import type { BudgetState, ReserveItem } from '../state/types.js';
+import type { BudgetState, CounterSnapshot, ReserveItem } from '../state/types.js';
 import type { Budget, Scope } from './budget-schema.js';
 import { hourBucket, periodWindow, rollingBuckets, type PeriodWindow } from './periods.js';
 
@@ -29,7 +29,8 @@ export interface AppliedBudget {
 }
 
 export type Admission =
-  | { ok: true; reservationId: string | undefined; applied: AppliedBudget[] }
+  /** `levels`: each hard budget's spend and reservations once this request's reservation was added, by counter key. */
+  | { ok: true; reservationId: string | undefined; applied: AppliedBudget[]; levels?: Map<string, CounterSnapshot> }
   | { ok: false; refusedBy: AppliedBudget; spentNano: number; reservedNano: number };
 
 /** Sums of past spend, to rebuild counters from the ledger (by hour, for rolling windows). */
@@ -135,7 +136,10 @@ export class BudgetGuard {
       hard.map((a) => ({ ...a.item, amountNano: worstCaseNano })),
       this.leaseMs,
     );
-    if (result.ok) return { ok: true, reservationId: result.reservationId, applied };
+    if (result.ok) {
+      const levels = new Map(hard.map((a, i) => [a.item.key, result.levels[i]!]));
+      return { ok: true, reservationId: result.reservationId, applied, levels };
+    }
     const refusedBy = hard.find((a) => a.item.key === result.key)!;
     return { ok: false, refusedBy, spentNano: result.spentNano, reservedNano: result.reservedNano };
   }
@@ -160,12 +164,12 @@ export class BudgetGuard {
     if (admission.reservationId) await this.state.release(admission.reservationId);
   }
 
-  /** What is left on the tightest hard budget covering the request, in nano-USD. */
-  async remaining(applied: AppliedBudget[]): Promise<number | undefined> {
+  /** What is left on the tightest hard budget covering the request, in nano-USD (from the reservation's own levels when it has them). */
+  async remaining(admission: Admission & { ok: true }): Promise<number | undefined> {
     let min: number | undefined;
-    for (const a of applied) {
+    for (const a of admission.applied) {
       if (a.budget.mode !== 'hard') continue;
-      const s = await this.state.snapshot(a.item);
+      const s = admission.levels?.get(a.item.key) ?? (await this.state.snapshot(a.item));
       const left = Math.max(0, a.item.limitNano - s.spentNano - s.reservedNano);
       min = min === undefined ? left : Math.min(min, left);
     }
@@ -188,11 +192,17 @@ export class BudgetGuard {
     return out;
   }
 
-  /** How full a budget counter is, and its projected spend at period end (what alerts check after every request). */
-  async level(applied: AppliedBudget, now: number): Promise<{ spentNano: number; reservedNano: number; usedShare: number; projectedNano: number }> {
+  /**
+   * How full a budget counter is, and its projected spend at period end (what alerts check after every
+   * request). `known`: the counter as the request's reservation saw it, when it has one (no read).
+   */
+  async level(applied: AppliedBudget, now: number, known?: CounterSnapshot): Promise<{ spentNano: number; reservedNano: number; usedShare: number; projectedNano: number }> {
     const { budget, window } = applied;
-    await this.seed(applied);
-    const s = await this.state.snapshot(applied.item);
+    let s = known;
+    if (!s) {
+      await this.seed(applied);
+      s = await this.state.snapshot(applied.item);
+    }
     const elapsed = Math.max(HOUR / 60, now - window.start);
     const projectedNano = budget.period === 'rolling' ? s.spentNano : (s.spentNano / elapsed) * (window.end - window.start);
     return { spentNano: s.spentNano, reservedNano: s.reservedNano, usedShare: s.spentNano / applied.item.limitNano, projectedNano };

@@ -132,7 +132,7 @@ export async function reserveBudget(
   }
   if (!admission.ok) throw budgetError(admission.refusedBy, admission.spentNano, admission.reservedNano, worst);
 
-  const remaining = await deps.budgets.remaining(admission.applied);
+  const remaining = await deps.budgets.remaining(admission);
   const headers = { ...rateHeaders };
   if (remaining !== undefined) headers['x-burnrate-budget-remaining'] = (remaining / 1e9).toFixed(6);
   return { target, admission, subject, headers, route };
@@ -171,13 +171,15 @@ export async function settle(deps: ControlDeps, admitted: Admitted, keyId: strin
   if (await deps.breaker.outcome(keyId, upstreamError, loopSettings, now)) {
     deps.alerts.raise('loop_detected', `errors:${keyId}:${now}`, `app ${admitted.subject.app}: ${loopSettings.maxConsecutiveErrors} upstream errors in a row; key ${keyId} paused for ${loopSettings.cooldownSeconds} s`, { app: admitted.subject.app, keyId });
   }
-  await alertOnThresholds(deps, admitted.admission.applied, now);
+  await alertOnThresholds(deps, admitted.admission, costNano, now);
 }
 
-async function alertOnThresholds(deps: ControlDeps, applied: AppliedBudget[], now: number): Promise<void> {
-  for (const a of applied) {
-    // The full status (for the alert's text) only when an alert is due: this runs after every request.
-    const level = await deps.budgets.level(a, now);
+async function alertOnThresholds(deps: ControlDeps, admission: Admission & { ok: true }, costNano: number, now: number): Promise<void> {
+  for (const a of admission.applied) {
+    // This runs after every request: a hard budget's level comes from its reservation (what was spent
+    // then, plus this request's cost; no read), and the full status only when an alert is due.
+    const reserved = admission.levels?.get(a.item.key);
+    const level = await deps.budgets.level(a, now, reserved && { spentNano: reserved.spentNano + costNano, reservedNano: 0 });
     const projecting = a.budget.period !== 'rolling' && level.projectedNano > a.item.limitNano && now - a.window.start > 3_600_000;
     if (level.usedShare < Math.min(...a.budget.alertAt) && !projecting) continue;
     const status = await deps.budgets.statusOf(a, now);

@@ -48,10 +48,15 @@ export class MemoryBudgetState implements BudgetState {
         return { ok: false, key: item.key, spentNano, reservedNano };
       }
     }
-    for (const item of items) this.counter(item.key).reservedNano += item.amountNano;
+    const levels: CounterSnapshot[] = [];
+    for (const item of items) {
+      const c = this.counter(item.key);
+      c.reservedNano += item.amountNano;
+      levels.push({ spentNano: this.spentOf(item), reservedNano: c.reservedNano });
+    }
     const reservationId = `r${++this.nextId}`;
     this.reservations.set(reservationId, { items, expiresAt: this.now() + leaseMs });
-    return { ok: true, reservationId };
+    return { ok: true, reservationId, levels };
   }
 
   async settle(reservationId: string, actualNano: number): Promise<boolean> {

@@ -21,7 +21,8 @@ export interface ReserveItem {
 }
 
 export type ReserveResult =
-  | { ok: true; reservationId: string }
+  /** `levels`: each item's spend and reservations right after this one was added, in `items` order. */
+  | { ok: true; reservationId: string; levels: CounterSnapshot[] }
   | { ok: false; key: string; spentNano: number; reservedNano: number };
 
 export interface CounterSnapshot {

@@ -31,6 +31,8 @@ export function describeBudgetStateContract(name: string, factory: FixtureFactor
       expect(granted.ok).toBe(true);
       expect(await s.snapshot({ key: 'b:app:m' })).toEqual({ spentNano: 0, reservedNano: 0.1 * USD });
       expect(await s.snapshot({ key: 'b:team:m' })).toEqual({ spentNano: 0.9 * USD, reservedNano: 0.1 * USD });
+      // The reservation reports each counter as it left it, so callers need not read them again.
+      expect(granted.ok && granted.levels).toEqual([{ spentNano: 0, reservedNano: 0.1 * USD }, { spentNano: 0.9 * USD, reservedNano: 0.1 * USD }]);
       // Exactly full: spent + reserved + amount = limit fits; one nano more does not.
       expect((await s.reserve([month('b:team:m', 1 * USD, 1)], LEASE)).ok).toBe(false);
     });

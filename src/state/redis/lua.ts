@@ -45,6 +45,8 @@ local now = server_now()
 local id, lease, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local k, a = 3, 6
 local held = {}
+-- Each item's spend and reservations once this one is held: the caller needs no snapshot afterwards.
+local levels = {}
 for i = 1, n do
   local m, limit, amount = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   local z, s = KEYS[k], KEYS[k + 1]
@@ -54,6 +56,7 @@ for i = 1, n do
   local reserved = tonumber(redis.call('GET', s)) or 0
   if spent + reserved + amount > limit then return {0, i, spent, reserved} end
   held[i] = {z = z, s = s, a = ARGV[a + 2], k = ARGV[a + 3], t = ARGV[a + 4]}
+  levels[2 * i - 1], levels[2 * i] = spent, reserved + amount
   k, a = k + 2 + m, a + 5
 end
 for i, h in ipairs(held) do
@@ -65,7 +68,8 @@ for i, h in ipairs(held) do
 end
 -- The record expires with the lease: settling after that is a no-op, as in the in-process state.
 redis.call('SET', KEYS[1], cjson.encode(held), 'PX', lease)
-return {1}
+table.insert(levels, 1, 1)
+return levels
 `;
 
 /**

@@ -126,7 +126,10 @@ export class RedisBudgetState implements BudgetState {
       args.push(spentKeys.length, int(item.limitNano), int(item.amountNano), this.keys.counter(spendKey), ttl);
     }
     const reply = (await this.reserveScript(keys.length, ...keys, ...args)) as number[];
-    if (reply[0] === 1) return { ok: true, reservationId: id };
+    if (reply[0] === 1) {
+      const levels = items.map((_, i) => ({ spentNano: Number(reply[1 + 2 * i] ?? 0), reservedNano: Number(reply[2 + 2 * i] ?? 0) }));
+      return { ok: true, reservationId: id, levels };
+    }
     if (reply[0] === -1) {
       this.lost();
       throw new BudgetCountersLostError();
