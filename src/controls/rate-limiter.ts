@@ -52,14 +52,14 @@ export class RateLimiter {
         if (spent >= limit.usdPerHour * 1e9) return { ok: false, reason: `$${limit.usdPerHour} per hour for ${limit.scope} ${value}`, retryAfterSeconds: 360, headers };
       }
       if (limit.requestsPerMinute) {
-        const used = await this.state.peek(`${base}:rpm`, MINUTE, now);
+        // One counter call: the attempt is counted, then refused if it went over (refused attempts
+        // count too, so a client that keeps hammering stays limited).
+        const after = await this.state.hit(`${base}:rpm`, 1, MINUTE, now);
         headers['x-ratelimit-limit-requests'] = String(limit.requestsPerMinute);
-        if (used >= limit.requestsPerMinute) {
-          headers['x-ratelimit-remaining-requests'] = '0';
+        headers['x-ratelimit-remaining-requests'] = String(Math.max(0, limit.requestsPerMinute - after));
+        if (after > limit.requestsPerMinute) {
           return { ok: false, reason: `${limit.requestsPerMinute} requests per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers };
         }
-        const after = await this.state.hit(`${base}:rpm`, 1, MINUTE, now);
-        headers['x-ratelimit-remaining-requests'] = String(Math.max(0, limit.requestsPerMinute - after));
       }
     }
     return { ok: true, headers };
