@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'upstream_timeout'
   | 'not_found'
   | 'payload_too_large'
+  | 'service_unavailable'
   | 'internal_error';
 
 /** A refusal or failure the gateway answers itself, in the client's dialect. */
@@ -28,6 +29,26 @@ export class GatewayError extends Error {
   }
 }
 
+/** Node and PostgreSQL codes of a service that cannot be reached right now. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P03', '08001', '08003', '08006']);
+
+/**
+ * Redis or PostgreSQL out of reach, or budget counters being rebuilt after Redis lost them: the gateway
+ * cannot check the request's limits for a moment. A 503 with `retry-after` (what SDKs retry), not a
+ * 500 with a stack trace in the log for every request.
+ */
+export function unavailableError(err: unknown): GatewayError | undefined {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown } | undefined;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  const unreachable =
+    e?.name === 'BudgetCountersLostError' ||
+    e?.name === 'MaxRetriesPerRequestError' ||
+    (typeof e?.code === 'string' && UNREACHABLE.has(e.code)) ||
+    /Connection is closed|Connection terminated|timeout exceeded when trying to connect/.test(message);
+  if (!unreachable) return undefined;
+  return new GatewayError(503, 'service_unavailable', 'the gateway cannot reach its shared state (Redis or the database) to check this request\'s limits; retry shortly', undefined, { 'retry-after': '1' });
+}
+
 const ANTHROPIC_TYPE: Record<number, string> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
@@ -37,6 +58,7 @@ const ANTHROPIC_TYPE: Record<number, string> = {
   429: 'rate_limit_error',
   500: 'api_error',
   502: 'api_error',
+  503: 'overloaded_error',
   504: 'api_error',
 };
 

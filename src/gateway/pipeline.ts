@@ -13,7 +13,7 @@ import type { TokenCounter } from '../tokens/index.js';
 import { attribute, type Attribution } from './attribution.js';
 import { answerFromCache, storeAnswer } from './cache-step.js';
 import { handleEmbeddingsWithCache } from './embeddings-step.js';
-import { errorBody, GatewayError } from './errors.js';
+import { errorBody, GatewayError, unavailableError } from './errors.js';
 import type { Forwarder, SentRequest } from './forward.js';
 import { buildRow, type MeterInput, type Outcome } from './meter.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -116,8 +116,9 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
 
     await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
   } catch (err) {
-    const gatewayError = err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', 'internal error');
-    if (!(err instanceof GatewayError)) console.error(`burnrate: ${id}: ${(err as Error).stack ?? String(err)}`);
+    const gatewayError = err instanceof GatewayError ? err : (unavailableError(err) ?? new GatewayError(500, 'internal_error', 'internal error'));
+    if (gatewayError.code === 'service_unavailable') logUnavailable(err);
+    else if (!(err instanceof GatewayError)) console.error(`burnrate: ${id}: ${(err as Error).stack ?? String(err)}`);
     if (gatewayError.code === 'unknown_model' && appName) {
       const model = String(gatewayError.details?.model ?? '?');
       deps.alerts.raise('unknown_model', `unknown:${appName}:${model}:${new Date().toISOString().slice(0, 10)}`, `app ${appName} asked for unknown model "${model}" (refused: it has no price)`, { app: appName, model });
@@ -242,6 +243,16 @@ async function settleRow(row: LedgerRow, admitted: Admitted | undefined, app: Ap
   if (!admitted) return;
   const upstreamError = row.status >= 500 || row.status === 429;
   await settle(deps, admitted, row.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());
+}
+
+let lastUnavailableLog = 0;
+
+/** One line every 10 s while the shared state is out of reach, not a stack trace per request. */
+function logUnavailable(err: unknown): void {
+  const now = Date.now();
+  if (now - lastUnavailableLog < 10_000) return;
+  lastUnavailableLog = now;
+  console.error(`burnrate: shared state unavailable, answering 503: ${(err as Error).message}`);
 }
 
 export function sendError(res: ServerResponse, dialect: Dialect, err: GatewayError): void {
