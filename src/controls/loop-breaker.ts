@@ -16,13 +16,11 @@ export class LoopBreaker {
   /** Refuses a request (or key) that tripped the breaker and is cooling down. */
   async tripped(keyId: string, bodyHash: string, s: LoopBreakerSettings, now: number): Promise<LoopVerdict> {
     if (!s.enabled) return { ok: true };
-    for (const [key, reason] of [
-      [`lb:key:${keyId}`, `${s.maxConsecutiveErrors} upstream errors in a row from this key`],
-      [`lb:req:${keyId}:${bodyHash}`, `the same request repeated more than ${s.maxRepeats} times in ${s.windowSeconds} s`],
-    ] as const) {
-      const until = await this.state.trippedUntil(key, now);
-      if (until !== undefined) return { ok: false, reason, retryAfterSeconds: Math.ceil((until - now) / 1000), trippedNow: false };
-    }
+    // Both asked at once: with Redis they share one round trip.
+    const [keyUntil, requestUntil] = await Promise.all([this.state.trippedUntil(`lb:key:${keyId}`, now), this.state.trippedUntil(`lb:req:${keyId}:${bodyHash}`, now)]);
+    const refused = (until: number, reason: string): LoopVerdict => ({ ok: false, reason, retryAfterSeconds: Math.ceil((until - now) / 1000), trippedNow: false });
+    if (keyUntil !== undefined) return refused(keyUntil, `${s.maxConsecutiveErrors} upstream errors in a row from this key`);
+    if (requestUntil !== undefined) return refused(requestUntil, `the same request repeated more than ${s.maxRepeats} times in ${s.windowSeconds} s`);
     return { ok: true };
   }
 

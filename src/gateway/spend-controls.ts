@@ -63,11 +63,12 @@ function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app:
  */
 export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Record<string, string>> {
   const settings = loopSettingsOf(deps, app);
-  if (settings.enabled) {
-    const verdict = await deps.breaker.tripped(keyId, bodyHash(), settings, now);
-    if (!verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
-  }
-  const rate = await deps.rates.check(subjectBase, now);
+  // Asked at once (with Redis: one round trip); a refused attempt counts against the rate limit either way.
+  const [verdict, rate] = await Promise.all([
+    settings.enabled ? deps.breaker.tripped(keyId, bodyHash(), settings, now) : undefined,
+    deps.rates.check(subjectBase, now),
+  ]);
+  if (verdict && !verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
   if (!rate.ok) {
     throw new GatewayError(429, 'rate_limited', `rate limit reached: ${rate.reason}`, undefined, { ...rate.headers, 'retry-after': String(rate.retryAfterSeconds ?? 1) });
   }
@@ -165,10 +166,14 @@ function budgetError(a: AppliedBudget, spentNano: number, reservedNano: number, 
 
 /** After the answer: settle the reservation to the real cost, count rate windows, feed the breaker, alert. */
 export async function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
-  await deps.budgets.settle(admitted.admission, costNano);
-  await deps.rates.record(admitted.subject, tokens, costNano, now);
   const loopSettings = loopSettingsOf(deps, app);
-  if (await deps.breaker.outcome(keyId, upstreamError, loopSettings, now)) {
+  // Independent counters, updated at once: with Redis they share one round trip.
+  const [, , tripped] = await Promise.all([
+    deps.budgets.settle(admitted.admission, costNano),
+    deps.rates.record(admitted.subject, tokens, costNano, now),
+    deps.breaker.outcome(keyId, upstreamError, loopSettings, now),
+  ]);
+  if (tripped) {
     deps.alerts.raise('loop_detected', `errors:${keyId}:${now}`, `app ${admitted.subject.app}: ${loopSettings.maxConsecutiveErrors} upstream errors in a row; key ${keyId} paused for ${loopSettings.cooldownSeconds} s`, { app: admitted.subject.app, keyId });
   }
   await alertOnThresholds(deps, admitted.admission, costNano, now);
