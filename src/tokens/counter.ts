@@ -17,8 +17,11 @@ const TOKENS_PER_REPLY = 3;
 /** Counts text tokens for a model: exact for OpenAI encodings, a labelled estimate elsewhere. */
 export class TokenCounter {
   private readonly encoders = new Encoders();
-  /** Counts of long prompt pieces: system prompts and shared context repeat across requests. */
-  private readonly memo = new LRUCache<string, number>({ max: 5000 });
+  /**
+   * Counts of long prompt pieces (system prompts and shared context repeat across requests), one
+   * memo per encoding so the piece itself is the key: no 2 KB key string built per lookup.
+   */
+  private readonly memos = new Map<string, LRUCache<string, number>>();
 
   /**
    * An upper bound on a prompt's tokens for budget reservations: each piece counted on its own
@@ -33,9 +36,10 @@ export class TokenCounter {
         raw += this.encoders.count(family.encoding, part);
         continue;
       }
-      const key = `${family.encoding}:${part}`;
-      let n = this.memo.get(key);
-      if (n === undefined) this.memo.set(key, (n = this.encoders.count(family.encoding, part)));
+      let memo = this.memos.get(family.encoding);
+      if (!memo) this.memos.set(family.encoding, (memo = new LRUCache<string, number>({ max: 5000 })));
+      let n = memo.get(part);
+      if (n === undefined) memo.set(part, (n = this.encoders.count(family.encoding, part)));
       raw += n;
     }
     const scaled = family.exact ? raw : Math.ceil(raw * family.factor);
