@@ -90,11 +90,14 @@ export async function relayStream(
     latencyMs: performance.now() - started,
     ttftMs,
   };
+  // Held while the row is journaled, so the last bytes and the end still leave in one write.
+  res.cork();
   try {
     await beforeEnd(outcome);
   } finally {
     if (errorCode === 'upstream_cut') res.destroy();
     else res.end();
+    res.uncork();
   }
   return outcome;
 }
