@@ -19,8 +19,15 @@ export function encodeAnswer(answer: CachedAnswer): Buffer {
   return Buffer.concat([head, metaBytes, body]);
 }
 
+/** Answers already decoded, by their stored buffer: the in-process cache hands out the same buffer on every hit. */
+const decoded = new WeakMap<Buffer, CachedAnswer>();
+
 export function decodeAnswer(buf: Buffer): CachedAnswer {
+  let answer = decoded.get(buf);
+  if (answer) return answer;
   const metaLength = buf.readUInt32BE(0);
   const meta = JSON.parse(buf.subarray(4, 4 + metaLength).toString('utf8')) as Omit<CachedAnswer, 'body'>;
-  return { ...meta, body: buf.subarray(4 + metaLength) };
+  answer = { ...meta, body: buf.subarray(4 + metaLength) };
+  decoded.set(buf, answer);
+  return answer;
 }

@@ -59,8 +59,11 @@ export function billableUsage(input: MeterInput, outcome: Outcome, counter: Toke
 export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, counter: TokenCounter): LedgerRow {
   const { usage, estimated } = billableUsage(input, outcome, counter);
   const at = new Date(input.ts);
-  const priced = input.entry ? catalog.price(input.entry, usage, { at }) : undefined;
-  const costNano = outcome.cache === 'hit' ? 0 : (priced?.costNano ?? 0);
+  // A response-cache hit costs nothing and reached no provider: no pricing, and no prompt-cache saving
+  // (the first call's row has it; counting it on every hit would count it again).
+  const hit = outcome.cache === 'hit';
+  const priced = input.entry && !hit ? catalog.price(input.entry, usage, { at }) : undefined;
+  const costNano = priced?.costNano ?? 0;
   let savedNano = outcome.savedNano ?? 0;
   if (outcome.savedNano === undefined && priced && input.requestedEntry && input.requestedEntry !== input.entry) {
     savedNano = catalog.price(input.requestedEntry, usage, { at }).costNano - priced.costNano;
@@ -84,7 +87,7 @@ export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, 
     tokensOut: (usage.output ?? 0) + (usage.output_audio ?? 0),
     costNano,
     savedNano,
-    promptCacheSavedNano: input.entry && usage.cache_read ? promptCacheSaving(catalog, input.entry, usage.cache_read, at) : 0,
+    promptCacheSavedNano: input.entry && usage.cache_read && !hit ? promptCacheSaving(catalog, input.entry, usage.cache_read, at) : 0,
     cache: outcome.cache ?? null,
     estimated,
     latencyMs: Math.round(outcome.latencyMs * 100) / 100,

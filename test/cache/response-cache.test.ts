@@ -43,6 +43,22 @@ describe('response cache', () => {
     expect(b).toMatchObject({ cache: 'hit', costNano: 0, savedNano: a.costNano, usage: a.usage });
   });
 
+  it('counts the provider prompt-cache saving once, on the call that had it, not again on each hit', async () => {
+    rig.upstream.behaviour.cacheReadRatio = 0.5;
+    try {
+      const q = ask('A long policy question that the provider partly cached.');
+      const first = await support.chat.completions.create(q).withResponse();
+      const second = await support.chat.completions.create(q).withResponse();
+      const a = await rig.row(first.response.headers.get('x-burnrate-request-id')!);
+      const b = await rig.row(second.response.headers.get('x-burnrate-request-id')!);
+      expect(a.usage.cache_read).toBeGreaterThan(0);
+      expect(a.promptCacheSavedNano).toBeGreaterThan(0);
+      expect(b).toMatchObject({ cache: 'hit', costNano: 0, savedNano: a.costNano, promptCacheSavedNano: 0 });
+    } finally {
+      rig.upstream.behaviour.cacheReadRatio = 0;
+    }
+  });
+
   it('replays a streamed answer as a stream the real clients parse', async () => {
     const calls = rig.upstream.calls;
     const req = { ...ask('Tell me about shipping.'), stream: true as const };
