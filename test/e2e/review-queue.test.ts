@@ -109,6 +109,8 @@ describe.runIf(hasChromium || process.env.CI)('review queue page (browser, real 
 
     // The reviewed list shows it with its verdict.
     await page.getByTestId('review-status-reviewed').click();
+    // The pending list also shows one card: wait for the reviewed one, not just for one card.
+    await page.getByTestId('sample-verdict').waitFor();
     await expect.poll(() => page.getByTestId('sample').count()).toBe(1);
     expect(await page.getByTestId('sample').getAttribute('data-id')).toBe(target.id);
     expect(await page.getByTestId('sample-verdict').textContent()).toBe('bad · Ada');
