@@ -81,7 +81,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const attribution = attribute(req.headers, body);
     const ctx: RequestContext = {
       id, started, now: Date.now(), dialect, app: key.app, appSettings, keyId: key.id, attribution,
-      requestedModel: body.model, body, raw, stream: body.stream === true, route: null, needs: requestNeeds(body, raw),
+      requestedModel: body.model, body, raw, stream: body.stream === true, route: null, needs: requestNeeds(body),
     };
     const subject = { app: key.app, keyId: key.id, customer: attribution.customer, feature: attribution.feature };
     let hash: string | undefined;

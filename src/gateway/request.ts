@@ -44,14 +44,26 @@ export interface RequestNeeds {
   images: boolean;
 }
 
-/** Image parts in the OpenAI chat, OpenAI responses and Anthropic formats. */
-const IMAGE_MARKERS = ['"image_url"', '"input_image"', '"image"'].map((m) => Buffer.from(m));
+/** Content part types that carry an image: OpenAI chat, OpenAI responses, Anthropic messages. */
+const IMAGE_PARTS = new Set(['image_url', 'input_image', 'image']);
 
-/** Read off the parsed body and a byte search of the raw one (no re-serialising): cheap enough for every request. */
-export function requestNeeds(body: Record<string, unknown>, raw: Buffer): RequestNeeds {
+/** Whether a list of messages (or responses input items) has an image part, tool results included. */
+function hasImagePart(items: unknown): boolean {
+  if (!Array.isArray(items)) return false;
+  for (const item of items) {
+    if (!item || typeof item !== 'object') continue;
+    const { type, content } = item as { type?: unknown; content?: unknown };
+    if (typeof type === 'string' && IMAGE_PARTS.has(type)) return true;
+    if (Array.isArray(content) && hasImagePart(content)) return true;
+  }
+  return false;
+}
+
+/** Read off the parsed body, walking messages and their parts (not the text): cheap enough for every request. */
+export function requestNeeds(body: Record<string, unknown>): RequestNeeds {
   return {
     tools: Array.isArray(body.tools) && body.tools.length > 0,
-    images: IMAGE_MARKERS.some((m) => raw.includes(m)),
+    images: hasImagePart(body.messages) || hasImagePart(body.input),
   };
 }
 
