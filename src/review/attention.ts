@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { BudgetStatus } from '../controls/budget-guard.js';
 import { lifecycleFlag } from './lifecycle.js';
 import { DAY_MS, type Period } from './period.js';
-import type { ReturnedModelSpan, ReviewRepository } from './repository.js';
+import type { Acknowledgement, ReturnedModelSpan, ReviewRepository } from './repository.js';
 
 export const ATTENTION_KINDS = ['no_owner', 'review_overdue', 'budget_near_limit', 'alert', 'unknown_model', 'model_version_change', 'model_lifecycle'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
@@ -21,6 +21,8 @@ export interface AttentionItem {
   since: string | null;
   details: Record<string, unknown>;
   acknowledged: boolean;
+  /** Who acknowledged it, when and why (only on acknowledged items). */
+  ack?: Acknowledgement;
 }
 
 export interface AppOwnership {
@@ -142,7 +144,10 @@ export async function attentionStatus(input: StatusInput): Promise<StatusReport>
     });
   }
 
-  const all = items.map((i) => ({ ...i, owner: ownerOf(i.app), acknowledged: acked.has(i.key) }));
+  const all = items.map((i) => {
+    const ack = acked.get(i.key);
+    return { ...i, owner: ownerOf(i.app), acknowledged: ack !== undefined, ...(ack ? { ack } : {}) };
+  });
   all.sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.key.localeCompare(b.key));
   const open = all.filter((i) => !i.acknowledged).length;
   return {

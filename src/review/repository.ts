@@ -65,6 +65,13 @@ export interface FeedbackGroup {
   meanScore: number;
 }
 
+export interface Acknowledgement {
+  /** When, ISO. */
+  at: string;
+  by: string | null;
+  note: string | null;
+}
+
 export interface ReturnedModelSpan {
   app: string;
   requestedModel: string;
@@ -216,8 +223,15 @@ export class ReviewRepository {
     );
   }
 
-  async acknowledged(): Promise<Set<string>> {
-    return new Set((await this.sql.all<Row>('SELECT key FROM attention_acks')).map((r) => String(r.key)));
+  /** Takes an acknowledgement back: the item shows again. False when it was not acknowledged. */
+  async unacknowledge(key: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM attention_acks WHERE key = ?', [key])) > 0;
+  }
+
+  /** Acknowledged keys, with who acknowledged each, when, and their note. */
+  async acknowledged(): Promise<Map<string, Acknowledgement>> {
+    const rows = await this.sql.all<Row>('SELECT key, ts, acked_by, note FROM attention_acks');
+    return new Map(rows.map((r) => [String(r.key), { at: new Date(Number(r.ts)).toISOString(), by: r.acked_by === null ? null : String(r.acked_by), note: r.note === null ? null : String(r.note) }]));
   }
 
   /** Every app that has a live key or sent a request since `since`, with when it was first seen. */

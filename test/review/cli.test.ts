@@ -116,6 +116,12 @@ describe.each(BACKENDS)('burnrate review, status and digest ($name)', (backend) 
     const acked = JSON.parse((await cli('status', '--json', '--config', configFile)).stdout);
     expect(acked.items.some((i: { key: string }) => i.key === key)).toBe(false);
     expect((await cli('status', '--config', configFile)).stdout).toContain('owner');
+    // --unack brings it back; a second --unack has nothing to take back.
+    expect((await cli('status', '--unack', key, '--config', configFile)).code).toBe(0);
+    expect(JSON.parse((await cli('status', '--json', '--config', configFile)).stdout).items.some((i: { key: string }) => i.key === key)).toBe(true);
+    const again = await cli('status', '--unack', key, '--config', configFile);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`no acknowledged item ${key}`);
   });
 
   it('digest --json summarises spend and open items per owner', async () => {

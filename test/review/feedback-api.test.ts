@@ -118,6 +118,16 @@ describe.each(BACKENDS)('feedback, review and status over the admin API ($name)'
     expect(ack.status).toBe(200);
     const after = (await (await rig.admin('/api/status')).json()) as { items: { key: string }[] };
     expect(after.items.some((i) => i.key === item.key)).toBe(false);
+    // With all=1 it shows, saying who acknowledged it; taking the acknowledgement back shows it again.
+    const all = (await (await rig.admin('/api/status?all=1')).json()) as { items: { key: string; acknowledged: boolean; ack?: { by: string; at: string } }[] };
+    expect(all.items.find((i) => i.key === item.key)).toMatchObject({ acknowledged: true, ack: { by: 'Ada' } });
+    const unack = await rig.admin(`/api/attention/ack?key=${encodeURIComponent(item.key)}`, { method: 'DELETE' });
+    expect(unack.status).toBe(200);
+    const reopened = (await (await rig.admin('/api/status')).json()) as { items: { key: string; acknowledged: boolean; ack?: unknown }[] };
+    expect(reopened.items.find((i) => i.key === item.key)).toMatchObject({ acknowledged: false });
+    expect(reopened.items.find((i) => i.key === item.key)!.ack).toBeUndefined();
+    expect((await rig.admin(`/api/attention/ack?key=${encodeURIComponent(item.key)}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await rig.admin('/api/attention/ack', { method: 'DELETE' })).status).toBe(400);
     expect((await rig.admin('/api/review/mark', { method: 'POST', body: JSON.stringify({ app: 'support' }) })).status).toBe(201);
     expect((await rig.admin('/api/review/mark', { method: 'POST', body: JSON.stringify({}) })).status).toBe(400);
   });

@@ -29,6 +29,7 @@ interface StatusOptions extends StoreOptions {
   to?: string;
   all?: boolean;
   ack?: string;
+  unack?: string;
   by?: string;
   note?: string;
   json?: boolean;
@@ -44,11 +45,13 @@ export function registerStatus(program: Command): void {
     .option('--ack <key>', 'acknowledge the item with this key (it stops showing) and exit')
     .option('--by <name>', 'with --ack: who acknowledged')
     .option('--note <text>', 'with --ack: a note')
+    .option('--unack <key>', 'take an acknowledgement back (the item shows again) and exit')
     .option('--json', 'print JSON');
   for (const [flags, description] of STORE_OPTIONS) cmd.option(flags, description);
   cmd.action(async (opts: StatusOptions) => {
     const period = cliPeriod(opts.from, opts.to);
     if (opts.ack !== undefined && opts.ack.trim() === '') throw new UsageError('--ack needs the key of an item (see burnrate status --json)');
+    if (opts.unack !== undefined && opts.unack.trim() === '') throw new UsageError('--unack needs the key of an acknowledged item (see burnrate status --all --json)');
     const { config, storage } = await openInstallation(opts);
     try {
       const repo = new ReviewRepository(storage.sql);
@@ -56,6 +59,11 @@ export function registerStatus(program: Command): void {
         await repo.acknowledge(opts.ack, opts.by ?? null, opts.note ?? null);
         if (opts.json) return printJson({ key: opts.ack, acknowledged: true });
         return console.log(`acknowledged ${opts.ack}`);
+      }
+      if (opts.unack) {
+        if (!(await repo.unacknowledge(opts.unack))) throw new UsageError(`no acknowledged item ${opts.unack}`, 1);
+        if (opts.json) return printJson({ key: opts.unack, acknowledged: false });
+        return console.log(`${opts.unack} shows again`);
       }
       const now = Date.now();
       const budgets = await budgetStatus(storage.sql, storage.ledger, config, now);

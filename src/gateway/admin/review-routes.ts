@@ -96,6 +96,16 @@ export const REVIEW_ROUTES: AdminRoute[] = [
     },
   },
   {
+    method: 'DELETE',
+    path: /^\/api\/attention\/ack$/,
+    async handle({ res, url, deps }) {
+      const key = url.searchParams.get('key');
+      if (!key) throw new GatewayError(400, 'invalid_request', '"key" (query parameter) is required: the key of an acknowledged item');
+      if (!(await (await reviewRepo(deps)).unacknowledge(key))) throw new GatewayError(404, 'not_found', `no acknowledged item ${key}`);
+      sendJson(res, 200, { key, acknowledged: false });
+    },
+  },
+  {
     method: 'GET',
     path: /^\/api\/digest$/,
     async handle({ res, deps }) {
