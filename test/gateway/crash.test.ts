@@ -1,36 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSimulatedUpstream, type SimulatedUpstream } from '../../src/gateway/providers/index.js';
+import { startGatewayProcess } from '../scale/services.js';
 
-const BIN = fileURLToPath(new URL('../../bin/burnrate.js', import.meta.url));
 const ADMIN = 'crash-admin-token';
 
 let upstream: SimulatedUpstream;
 let dir: string;
 
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', join(dir, 'burnrate.yaml'), '--data-dir', join(dir, 'data')], {
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', BURNRATE_ADMIN_TOKEN: ADMIN, OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: `${upstream.url}/v1` },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** `burnrate serve` on the embedded default (SQLite), always on the same data directory. */
+const serve = () =>
+  startGatewayProcess({
+    configFile: join(dir, 'burnrate.yaml'),
+    dataDir: join(dir, 'data'),
+    env: { DATABASE_URL: '', REDIS_URL: '', BURNRATE_ADMIN_TOKEN: ADMIN, OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: `${upstream.url}/v1` },
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 20_000);
-    child.stderr!.on('data', (d) => (out += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-  });
-}
 
 const admin = (url: string, path: string, init: RequestInit = {}) =>
   fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', ...init.headers } });
@@ -82,8 +68,7 @@ describe('a gateway killed with SIGKILL (embedded SQLite)', () => {
       const usage = await (await admin(second.url, `/api/usage?groupBy=app&from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`)).json();
       expect(usage.groups.find((g: { key: string }) => g.key === 'crash').requests).toBe(300);
     } finally {
-      second.child.kill('SIGTERM');
-      await new Promise((r) => second.child.once('exit', r));
+      await second.stop();
     }
   }, 60_000);
 });
