@@ -21,7 +21,7 @@ import pg from 'pg';
 import { PostgresLedger } from '../dist/ledger/postgres/index.js';
 import { fromPg, SELECT_COLUMNS } from '../dist/ledger/postgres/pg-rows.js';
 import { conversationBucket } from '../dist/ledger/rollup.js';
-import { breakdown, dailySeries, findAnomalies, hourlySeries, interactions, overview, rangeOf, trends } from '../dist/analytics/index.js';
+import { analyticsEndpoints, timeEndpoints } from './analytics-endpoints.mjs';
 
 const args = process.argv.slice(2);
 const CHECK = args.includes('--check');
@@ -284,35 +284,7 @@ async function checkAgainstWriter(ledger) {
 }
 
 async function time(q) {
-  const range = rangeOf(now - DAYS * DAY_MS, now);
-  const endpoints = [
-    ['overview', () => overview(q, now, {}, [], [])],
-    ['daily (by model)', () => dailySeries(q, range, 'model', {})],
-    ['daily (by app, one customer)', () => dailySeries(q, range, 'app', { customer: 'c42' })],
-    ['hourly (by model, 48 h)', () => hourlySeries(q, now, 'model', {})],
-    ['breakdown (by customer)', () => breakdown(q, range, 'customer', {})],
-    ['breakdown (by conversation)', () => breakdown(q, range, 'conversation', {})],
-    ['interactions (one app)', () => interactions(q, range, { app: 'support-bot' })],
-    ['trends', () => trends(q, now, {})],
-    ['anomalies', () => findAnomalies(q, now, {})],
-    ['requests (one day, one app, page 1)', () => q.requests(now - DAY_MS, now, { app: 'agent' }, 50, 0)],
-  ];
-  const out = [];
-  for (const [name, run] of endpoints) {
-    // The first run warms up (the pool's connections, the pages it reads); it is shown apart.
-    const f = performance.now();
-    await run();
-    const first = performance.now() - f;
-    const times = [];
-    for (let i = 0; i < 5; i++) {
-      const s = performance.now();
-      await run();
-      times.push(performance.now() - s);
-    }
-    times.sort((a, b) => a - b);
-    out.push([name, times[2], first]);
-  }
-  return out;
+  return (await timeEndpoints(analyticsEndpoints(q, now, DAYS))).map((r) => [r.name, r.medianMs, r.firstMs]);
 }
 
 const ledger = await PostgresLedger.open(PG_URL, { spoolDir: spoolDir(), schema, flushIntervalMs: 3_600_000 });

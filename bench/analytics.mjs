@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openSqlite } from '../dist/db/sqlite.js';
 import { SQLITE_MIGRATIONS } from '../dist/db/migrations.js';
 import { SqliteLedger, SqliteLedgerQueries } from '../dist/ledger/index.js';
-import { breakdown, dailySeries, findAnomalies, hourlySeries, interactions, overview, rangeOf, trends } from '../dist/analytics/index.js';
+import { analyticsEndpoints, timeEndpoints } from './analytics-endpoints.mjs';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
 const DAYS = 30;
@@ -41,31 +41,8 @@ for (let i = 0; i < ROWS; i++) {
 await ledger.flush();
 const seconds = (performance.now() - t0) / 1000;
 const q = new SqliteLedgerQueries(db, () => ledger.flush());
-const range = rangeOf(now - DAYS * 86_400_000, now);
-
-const endpoints = [
-  ['overview', () => overview(q, now, {}, [], [])],
-  ['daily (by model)', () => dailySeries(q, range, 'model', {})],
-  ['daily (by app, one customer)', () => dailySeries(q, range, 'app', { customer: 'c42' })],
-  ['hourly (by model, 48 h)', () => hourlySeries(q, now, 'model', {})],
-  ['breakdown (by customer)', () => breakdown(q, range, 'customer', {})],
-  ['breakdown (by conversation)', () => breakdown(q, range, 'conversation', {})],
-  ['interactions (one app)', () => interactions(q, range, { app: 'support-bot' })],
-  ['trends', () => trends(q, now, {})],
-  ['anomalies', () => findAnomalies(q, now, {})],
-  ['requests (one day, one app, page 1)', () => q.requests(now - 86_400_000, now, { app: 'agent' }, 50, 0)],
-];
 console.log(`\nAnalytics on ${ROWS.toLocaleString('en-US')} ledger rows (SQLite, ${DAYS} days), written in ${seconds.toFixed(0)} s (${Math.round(ROWS / seconds).toLocaleString('en-US')} rows/s)\n`);
 console.log('| endpoint | ms (median of 5) |\n|---|---|');
-for (const [name, run] of endpoints) {
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const s = performance.now();
-    await run();
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  console.log(`| ${name} | ${times[2].toFixed(1)} |`);
-}
+for (const r of await timeEndpoints(analyticsEndpoints(q, now, DAYS))) console.log(`| ${r.name} | ${r.medianMs.toFixed(1)} |`);
 await ledger.close();
 db.close();
