@@ -23,6 +23,7 @@ import { scheduleDigest } from './digest-schedule.js';
 import { AlertCenter } from '../alerts/index.js';
 import { BudgetGuard, BudgetStore, LoopBreaker, RateLimiter, type SpendSource } from '../controls/index.js';
 import type { LedgerQueries, LedgerStore, SpendColumn } from '../ledger/types.js';
+import { JournaledLedger } from '../ledger/journal.js';
 import { ReviewSampleStore } from '../review/samples.js';
 import { ReviewSampler } from './review-sampler.js';
 
@@ -120,6 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   /** Proxied requests not yet recorded: shutdown waits for them before closing the ledger. */
   let inflight = 0;
+  if (ledger instanceof JournaledLedger) ledger.alone = () => inflight <= 1;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');

