@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { canonicalHash } from '../util/canonical-hash.js';
+import { digest } from '../util/digest.js';
 import type { CachePolicy } from './schema.js';
 
 export type CacheMode = 'off' | 'lookup' | 'refresh';
@@ -48,7 +48,7 @@ const keysByBytes = new LRUCache<string, string>({ max: 10_000 });
  * (key order and whitespace do not matter), for the model the request is sent to.
  */
 export function responseCacheKey(app: string, endpoint: string, body: Record<string, unknown>, model: string, raw?: Buffer): string {
-  const bytesKey = raw && `${app}\u0000${endpoint}\u0000${model}\u0000${createHash('sha1').update(raw).digest('base64url')}`;
+  const bytesKey = raw && `${app}\u0000${endpoint}\u0000${model}\u0000${digest('sha1', raw, 'base64url')}`;
   const known = bytesKey && keysByBytes.get(bytesKey);
   if (known) return known;
   const relevant: Record<string, unknown> = {};

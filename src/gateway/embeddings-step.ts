@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digest } from '../util/digest.js';
 import type { ServerResponse } from 'node:http';
 import { nanoToDecimal } from '../money/format.js';
 import { GatewayError } from './errors.js';
@@ -35,7 +35,7 @@ export async function handleEmbeddingsWithCache(
   }
   const target = resolveTarget(model, deps.upstreams, deps.catalog, ctx.appSettings);
   const variant = `${target.upstream.name}:${target.model}:${String(body.dimensions ?? '')}:${String(body.encoding_format ?? 'float')}`;
-  const keyOf = (text: string) => `ec:${ctx.app}:${variant}:${createHash('sha256').update(text).digest('base64url')}`;
+  const keyOf = (text: string) => `ec:${ctx.app}:${variant}:${digest('sha256', text, 'base64url')}`;
 
   const found: (CachedVector | undefined)[] = await Promise.all(
     (inputs as string[]).map(async (text) => {

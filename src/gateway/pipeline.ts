@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CACHE_POLICY, cacheMode, responseCacheKey, type CacheMode } from '../cache/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -23,6 +22,7 @@ import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type Re
 import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 import { requestId } from '../util/request-id.js';
+import { digest } from '../util/digest.js';
 import type { ReviewSampler } from './review-sampler.js';
 
 export interface GatewayDeps extends ControlDeps {
@@ -88,7 +88,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     // Hashed only when the loop breaker needs it. A retry loop resends the bytes the same code built,
     // so their hash identifies the request (re-serialising the parsed body to ignore whitespace cost
     // ~6 % of the gateway's CPU under load, and catches no loop that resends its own bytes).
-    const bodyHash = () => (hash ??= createHash('sha1').update(raw).digest('base64url'));
+    const bodyHash = () => (hash ??= digest('sha1', raw, 'base64url'));
     const rateHeaders = await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now);
     for (const [name, value] of Object.entries(rateHeaders)) res.setHeader(name, value);
 

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { digest } from '../util/digest.js';
 import type { SqlClient } from '../db/sql-client.js';
 import { BackgroundReload } from '../util/background-reload.js';
 
@@ -13,7 +14,7 @@ export interface ApiKey {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return digest('sha256', secret, 'hex');
 }
 
 const APP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

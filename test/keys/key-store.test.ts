@@ -50,3 +50,14 @@ describe('virtual keys', () => {
     expect((await AdminToken.load(sql, 'from-env')).verify('from-env')).toBe(true);
   });
 });
+
+describe('key hashing', () => {
+  it('stays the SHA-256 hex that stored keys were hashed with', async () => {
+    const { createHash } = await import('node:crypto');
+    const { digest } = await import('../../src/util/digest.js');
+    const secret = 'br-0123456789abcdefghijklmnopqrstuv';
+    expect(hashSecret(secret)).toBe(createHash('sha256').update(secret).digest('hex'));
+    const bytes = Buffer.from('{"model":"gpt-4o-mini"}');
+    expect(digest('sha1', bytes, 'base64url')).toBe(createHash('sha1').update(bytes).digest('base64url'));
+  });
+});
