@@ -172,6 +172,10 @@ describe('burnrate prices update', () => {
     const listed = JSON.parse(runCli(['prices', 'openai/gpt-4o-mini', '--json', '-d', dir]).stdout);
     expect(listed.catalogVersion).toBe(out.new.version);
     expect(listed.models[0]).toMatchObject({ model: 'gpt-4o-mini', inputPerM: 0.3, outputPerM: 0.6 });
+    // ...and so does the forecaster: 1,000 input tokens at $0.30/M.
+    const forecast = (data: string[]) => JSON.parse(runCli(['forecast', '-m', 'gpt-4o-mini', '--input-tokens', '1000', '--output-tokens', '0', '--per-day', '10', '--json', ...data]).stdout);
+    expect(forecast(['-d', dir]).perInteractionUsd).toBeCloseTo(0.0003, 12);
+    expect(forecast(['-d', join(dir, 'no-such-dir')]).perInteractionUsd).toBeCloseTo(0.00015, 12);
 
     // The gateway started on this data directory prices a new request at the new price.
     const rig = await startRig({}, dir);

@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import { Catalog } from '../../catalog/index.js';
 import { nearest } from '../../catalog/suggest.js';
 import type { Scenario } from '../../forecast/index.js';
+import { configFrom, STORE_OPTIONS, type StoreOptions } from '../context.js';
 import { UsageError } from '../errors.js';
 import { printJson, table } from '../output.js';
 
 // The forecaster is loaded when the command runs, so other commands don't pay for it at start-up.
 type ForecastModule = typeof import('../../forecast/index.js');
 
-interface ForecastOptions {
+interface ForecastOptions extends StoreOptions {
   archetype?: string;
   archetypes?: boolean;
   listArchetypes?: boolean;
@@ -73,7 +74,7 @@ function scenarioFrom(f: ForecastModule, file: string | undefined, opts: Forecas
 }
 
 export function registerForecast(program: Command): void {
-  program
+  const cmd = program
     .command('forecast')
     .description('Forecast what an AI feature will cost a month: API, infrastructure, people, ranges, 12 months ahead')
     .argument('[scenario]', 'scenario file (YAML or JSON); see docs/forecast.md')
@@ -85,17 +86,20 @@ export function registerForecast(program: Command): void {
     .option('--output-tokens <n>', 'quick forecast: output tokens per interaction')
     .option('--per-day <n>', 'quick forecast: interactions per day')
     .option('--compare <models>', 'comma-separated models to price the same scenario on, e.g. gpt-4o-mini,claude-haiku-4-5')
-    .option('--prices <file>', 'price override file (YAML or JSON)')
+    .option('--prices <file>', 'price override file (YAML or JSON; default: prices in the config)')
     .option('--samples <n>', 'Monte-Carlo samples', '2000')
     .option('--seed <n>', 'Monte-Carlo seed', '1')
     .option('--json', 'print JSON')
-    .option('--html <file>', 'also write a one-page HTML report to FILE')
-    .action(async (file: string | undefined, opts: ForecastOptions) => {
+    .option('--html <file>', 'also write a one-page HTML report to FILE');
+  for (const [flags, description] of STORE_OPTIONS) cmd.option(flags, description);
+  cmd.action(async (file: string | undefined, opts: ForecastOptions) => {
       const f = await import('../../forecast/index.js');
       if (opts.archetypes || opts.listArchetypes) return listArchetypes(f, opts.json ?? false);
       const scenario = scenarioFrom(f, file, opts);
       const compare = (opts.compare ?? '').split(',').map((m) => m.trim()).filter(Boolean);
-      const result = f.forecast(scenario, Catalog.load(opts.prices), {
+      // The prices the gateway uses: an installed `prices update` in the data directory, else the bundled ones.
+      const config = configFrom(opts);
+      const result = f.forecast(scenario, Catalog.load(opts.prices ?? config.prices, config.dataDir), {
         compare,
         samples: number('--samples', opts.samples ?? '2000', { integer: true, min: 1, max: 100_000 }),
         seed: number('--seed', opts.seed ?? '1', { integer: true, max: 2 ** 32 - 1 }),
