@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openSqlite } from '../../src/db/sqlite.js';
+import { SQLITE_MIGRATIONS } from '../../src/db/migrations.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('burnrate demo, report, keys and budgets', () => {
@@ -25,6 +27,17 @@ describe('burnrate demo, report, keys and budgets', () => {
     const savings = JSON.parse(runCli(['report', '--savings', '--data-dir', dir, '--json']).stdout);
     expect(savings.total.promptCacheUsd).toBeGreaterThan(0);
     expect(savings.total.totalUsd).toBeCloseTo(savings.days.reduce((s: number, d: { totalUsd: number }) => s + d.totalUsd, 0), 9);
+
+    // The live requests the demo sends through the gateway fill the review queue (support-bot stores content).
+    const db = openSqlite(join(dir, 'burnrate.db'), SQLITE_MIGRATIONS);
+    const samples = db.prepare("SELECT app, prompt_preview AS p, length(completion) AS n FROM review_samples WHERE verdict IS NULL").all() as { app: string; p: string; n: number }[];
+    db.close();
+    expect(samples).toHaveLength(5);
+    for (const sample of samples) {
+      expect(sample.app).toBe('support-bot');
+      expect(sample.p).toMatch(/^Live question \d: where is my order\?$/);
+      expect(sample.n).toBeGreaterThan(0);
+    }
   });
 
   it('manages keys and budgets, with one-line errors', () => {

@@ -27,7 +27,11 @@ function demoConfig(port: number, dataDir: string) {
       { id: 'per-customer-day', scope: 'customer', limitUsd: 5, period: 'day', onLimit: 'downgrade', downgradeTo: 'sim/gpt-4o-mini' },
     ],
     routing: { aliases: { fast: 'sim/gpt-4o-mini', smart: 'sim/claude-sonnet-4-5' }, rules: [{ name: 'small-tasks', when: { task: ['classify', 'route', 'extract'] }, model: 'sim/gpt-4o-mini' }] },
-    apps: { 'support-bot': { cache: { enabled: true, embeddings: true } }, 'knowledge-assistant': { cache: { embeddings: true } } },
+    apps: {
+      // The live requests below go through the real pipeline; keeping them all shows the review queue at work.
+      'support-bot': { cache: { enabled: true, embeddings: true }, storeContent: true, reviewSampleRate: 1 },
+      'knowledge-assistant': { cache: { embeddings: true } },
+    },
     simulated: { latencyMs: 150, tokensPerSecond: 0, cacheReadRatio: 0.3 },
   });
 }
