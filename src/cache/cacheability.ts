@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
 import { canonicalHash } from '../util/canonical-hash.js';
-import { digest } from '../util/digest.js';
 import type { CachePolicy } from './schema.js';
 
 export type CacheMode = 'off' | 'lookup' | 'refresh';
@@ -45,10 +44,11 @@ const keysByBytes = new LRUCache<string, string>({ max: 10_000 });
 
 /**
  * The cache key: per app (two apps never share an answer), per wire format, per normalised request
- * (key order and whitespace do not matter), for the model the request is sent to.
+ * (key order and whitespace do not matter), for the model the request is sent to. `bytesHash`: a hash of
+ * the request's bytes (the gateway has one for the loop breaker), to find repeats without normalising.
  */
-export function responseCacheKey(app: string, endpoint: string, body: Record<string, unknown>, model: string, raw?: Buffer): string {
-  const bytesKey = raw && `${app}\u0000${endpoint}\u0000${model}\u0000${digest('sha1', raw, 'base64url')}`;
+export function responseCacheKey(app: string, endpoint: string, body: Record<string, unknown>, model: string, bytesHash?: string): string {
+  const bytesKey = bytesHash && `${app}\u0000${endpoint}\u0000${model}\u0000${bytesHash}`;
   const known = bytesKey && keysByBytes.get(bytesKey);
   if (known) return known;
   const relevant: Record<string, unknown> = {};

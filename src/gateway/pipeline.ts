@@ -85,9 +85,9 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     };
     const subject = { app: key.app, keyId: key.id, customer: attribution.customer, feature: attribution.feature };
     let hash: string | undefined;
-    // Hashed only when the loop breaker needs it. A retry loop resends the bytes the same code built,
-    // so their hash identifies the request (re-serialising the parsed body to ignore whitespace cost
-    // ~6 % of the gateway's CPU under load, and catches no loop that resends its own bytes).
+    // Hashed only when the loop breaker or the cache needs it, once. A retry loop resends the bytes the
+    // same code built, so their hash identifies the request (re-serialising the parsed body to ignore
+    // whitespace cost ~6 % of the gateway's CPU under load, and catches no loop that resends its own bytes).
     const bodyHash = () => (hash ??= digest('sha1', raw, 'base64url'));
     const rateHeaders = await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now);
     for (const [name, value] of Object.entries(rateHeaders)) res.setHeader(name, value);
@@ -110,7 +110,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
       return await handleEmbeddingsWithCache(res, ctx, decision.model, policy.ttlSeconds, rateHeaders, countUpstream, deps);
     }
     const mode: CacheMode = CACHEABLE.has(dialect) ? cacheMode(body, policy, cacheHeader) : 'off';
-    const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, body, decision.model, raw);
+    const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, body, decision.model, bodyHash());
     if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
     if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
     await countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);

@@ -4,19 +4,8 @@ import type { ReviewSample, ReviewSampleSummary, SampleVerdict } from './sample-
 export type { ReviewQueueApp, ReviewSample, ReviewSampleList, ReviewSampleSummary, SampleVerdict } from './sample-types.js';
 export { SAMPLE_VERDICTS } from './sample-types.js';
 
-/** A captured request, as the gateway hands it over. */
-export interface NewReviewSample {
-  id: string;
-  ts: number;
-  app: string;
-  feature: string | null;
-  model: string;
-  endpoint: string;
-  prompt: string;
-  promptPreview: string;
-  completion: string;
-  truncated: boolean;
-}
+/** A captured request, as the gateway hands it over: a sample before anyone reviewed it. */
+export type NewReviewSample = Pick<ReviewSample, 'id' | 'ts' | 'app' | 'feature' | 'model' | 'endpoint' | 'prompt' | 'promptPreview' | 'completion' | 'truncated'>;
 
 export type SampleStatus = 'pending' | 'reviewed' | 'all';
 
