@@ -27,7 +27,8 @@ async function startBurnrate(name, upstreamUrl, config) {
   writeFileSync(join(dir, 'burnrate.yaml'), JSON.stringify({ dataDir: join(dir, 'data'), port: 0, ...config }));
   const env = { ...process.env, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${upstreamUrl}/v1`, BURNRATE_ADMIN_TOKEN: 'bench' };
   const key = JSON.parse(execFileSync(process.execPath, [bin, 'keys', 'create', '--app', 'bench', '--json', '-c', join(dir, 'burnrate.yaml')], { env, encoding: 'utf8' })).key;
-  const child = spawn(process.execPath, [bin, 'serve', '-c', join(dir, 'burnrate.yaml')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Run as a shell runs `burnrate serve`: through the bin's shebang, with the Node flags it sets.
+  const child = spawn(bin, ['serve', '-c', join(dir, 'burnrate.yaml')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const url = await new Promise((resolve) => {
     let out = '';

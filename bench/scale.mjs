@@ -84,7 +84,8 @@ async function deployment(name, upstreamUrl, config, shared, instances = 1) {
 }
 
 function startInstance(configFile, dataDir, env) {
-  const child = spawn(process.execPath, [bin, 'serve', '-c', configFile, '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Run as a shell runs `burnrate serve`: through the bin's shebang, with the Node flags it sets.
+  const child = spawn(bin, ['serve', '-c', configFile, '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

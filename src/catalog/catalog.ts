@@ -197,7 +197,8 @@ export class Catalog {
   /** Prices a request's usage on `entry` at time `at`, in integer nano-USD. */
   price(entry: ModelEntry, usage: Usage, options: { at?: Date; batch?: boolean } = {}): PricedUsage {
     const discount = options.batch ? this.batchDiscount(entry) : 0;
-    return { ...priceUsage(this.versionAt(entry, options.at), usage, discount), catalogVersion: this.version };
+    const { costNano, byKind } = priceUsage(this.versionAt(entry, options.at), usage, discount);
+    return { costNano, byKind, catalogVersion: this.version };
   }
 }
 

@@ -81,6 +81,11 @@ export class BudgetGuard {
     private readonly leaseMs = 10 * 60_000,
   ) {}
 
+  /** False when no budget is configured: the gateway then skips reserving and settling. */
+  get active(): boolean {
+    return this.budgets().length > 0;
+  }
+
   applicable(subject: BudgetSubject, now: number): AppliedBudget[] {
     const out: AppliedBudget[] = [];
     for (const budget of this.budgets()) {

@@ -35,6 +35,11 @@ export class RateLimiter {
     private readonly state: WindowState,
   ) {}
 
+  /** False when no rate limit is configured: the gateway then skips the rate-limit steps. */
+  get active(): boolean {
+    return this.limits().length > 0;
+  }
+
   async check(subject: RateSubject, now: number): Promise<RateDecision> {
     const headers: Record<string, string> = {};
     for (const limit of this.limits()) {

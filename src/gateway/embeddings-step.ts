@@ -22,7 +22,7 @@ export async function handleEmbeddingsWithCache(
   ctx: RequestContext,
   model: string,
   ttlSeconds: number,
-  rateHeaders: Record<string, string>,
+  rateHeaders: Readonly<Record<string, string>>,
   /** Counts the request against the loop breaker: only when it goes upstream. */
   countUpstream: () => Promise<void>,
   deps: GatewayDeps,

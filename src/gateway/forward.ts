@@ -47,13 +47,14 @@ export class Forwarder {
       const res = await this.poolFor(origin).request({
         method: 'POST',
         path: pathStart === -1 ? '/' : target.url.slice(pathStart),
-        headers: { ...target.headers, 'content-type': 'application/json' },
+        headers: target.headers,
         body: bodyBytes,
         headersTimeout: upstream.timeoutMs,
         bodyTimeout: upstream.timeoutMs,
       });
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
+      for (const k in res.headers) {
+        const v = res.headers[k];
         if (v !== undefined && !DROP_RESPONSE_HEADERS.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       }
       return { status: res.statusCode, headers, body: res.body, abort: () => res.body.destroy() };

@@ -138,7 +138,7 @@ async function forwardWithFallbacks(
   ctx: RequestContext,
   routedModel: string,
   subject: { app: string; keyId: string; customer: string | null; feature: string | null },
-  rateHeaders: Record<string, string>,
+  rateHeaders: Readonly<Record<string, string>>,
   cacheKey: string | undefined,
   ttlSeconds: number,
   deps: GatewayDeps,
@@ -205,10 +205,14 @@ async function forwardWithFallbacks(
       await record(meter, failedOutcome(ctx.started, err as GatewayError), admitted, ctx.appSettings, deps);
       throw err;
     }
-    const row = await record(meter, { ...buffered.outcome, cache: cacheKey ? 'miss' : null }, admitted, ctx.appSettings, deps);
+    buffered.outcome.cache = cacheKey ? 'miss' : null;
+    const row = await record(meter, buffered.outcome, admitted, ctx.appSettings, deps);
     if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, buffered.raw);
-    for (const [name, value] of Object.entries(answerHeaders)) res.setHeader(name, value);
-    res.writeHead(sent.status, { ...sent.headers, 'content-length': buffered.raw.length, 'x-burnrate-cost-usd': nanoToDecimal(row.costNano) });
+    // `sent.headers` is the forwarder's own copy of the upstream's headers: completed in place.
+    const headers: Record<string, string | number> = Object.assign(sent.headers, answerHeaders);
+    headers['content-length'] = buffered.raw.length;
+    headers['x-burnrate-cost-usd'] = nanoToDecimal(row.costNano);
+    res.writeHead(sent.status, headers);
     res.end(buffered.raw);
     if (cacheKey && sent.status === 200 && buffered.outcome.complete) {
       await storeAnswer(deps.cache, cacheKey, ttlSeconds, sent.headers['content-type'] ?? 'application/json', buffered.raw, row);

@@ -9,8 +9,8 @@ import type { Dialect } from './providers/types.js';
 /** Non-streaming (and error) answers: read whole, take usage from the JSON. */
 export async function readBuffered(sent: SentRequest, dialect: Dialect, provider: string, started: number): Promise<{ outcome: Outcome; raw: Buffer }> {
   const chunks: Buffer[] = [];
-  for await (const chunk of sent.body) chunks.push(Buffer.from(chunk));
-  const raw = Buffer.concat(chunks);
+  for await (const chunk of sent.body) chunks.push(chunk as Buffer);
+  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));

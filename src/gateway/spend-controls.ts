@@ -35,10 +35,13 @@ export interface Admitted {
   admission: Admission & { ok: true };
   subject: BudgetSubject;
   /** Headers every answer carries: rate-limit state, budget remaining. */
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   /** Why the model or max_tokens changed, for the ledger row. */
   route: string | null;
 }
+
+/** The rate-limit headers when no control applies (shared: callers copy before adding to it). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 const MAX_TOKEN_FIELD: Partial<Record<Dialect, string>> = {
   'openai-chat': 'max_tokens',
@@ -61,8 +64,9 @@ function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app:
  * The first controls: a tripped loop breaker and rate limits. Returns the rate-limit headers to
  * answer with; throws the refusal.
  */
-export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Record<string, string>> {
+export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Readonly<Record<string, string>>> {
   const settings = loopSettingsOf(deps, app);
+  if (!settings.enabled && !deps.rates.active) return NO_HEADERS;
   // Asked at once (with Redis: one round trip); a refused attempt counts against the rate limit either way.
   const [verdict, rate] = await Promise.all([
     settings.enabled ? deps.breaker.tripped(keyId, bodyHash(), settings, now) : undefined,
@@ -94,13 +98,13 @@ export async function reserveBudget(
   body: Record<string, unknown>,
   subjectBase: Omit<BudgetSubject, 'model'>,
   initial: Target,
-  rateHeaders: Record<string, string>,
+  rateHeaders: Readonly<Record<string, string>>,
   now: number,
 ): Promise<Admitted> {
   let target = initial;
-  let subject: BudgetSubject = { ...subjectBase, model: target.model };
+  let subject: BudgetSubject = { app: subjectBase.app, keyId: subjectBase.keyId, customer: subjectBase.customer, feature: subjectBase.feature, model: target.model };
   let route: string | null = null;
-  if (deps.budgets.applicable(subject, now).length === 0) {
+  if (!deps.budgets.active || deps.budgets.applicable(subject, now).length === 0) {
     return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: rateHeaders, route };
   }
   if (!target.entry) {
@@ -167,6 +171,7 @@ function budgetError(a: AppliedBudget, spentNano: number, reservedNano: number, 
 /** After the answer: settle the reservation to the real cost, count rate windows, feed the breaker, alert. */
 export async function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
   const loopSettings = loopSettingsOf(deps, app);
+  if (admitted.admission.applied.length === 0 && !loopSettings.enabled && !deps.rates.active) return;
   // Independent counters, updated at once: with Redis they share one round trip.
   const [, , tripped] = await Promise.all([
     deps.budgets.settle(admitted.admission, costNano),

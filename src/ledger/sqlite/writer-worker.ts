@@ -8,9 +8,9 @@ import { createBatchWriter } from './batch-writer.js';
 const db = openSqlite((workerData as { file: string }).file, []);
 const write = createBatchWriter(db);
 
-parentPort!.on('message', (message: { id: number; rows: string }) => {
+parentPort!.on('message', (message: { id: number; rows: string[] }) => {
   try {
-    write(JSON.parse(message.rows) as LedgerRow[]);
+    write(message.rows.map((json) => JSON.parse(json) as LedgerRow));
     parentPort!.postMessage({ id: message.id, ok: true });
   } catch (err) {
     parentPort!.postMessage({ id: message.id, ok: false, error: (err as Error).message });

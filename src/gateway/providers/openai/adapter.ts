@@ -1,6 +1,6 @@
 import { UnsupportedDialectError } from '../errors.js';
 import { configHeaders, JSON_CONTENT, joinUrl } from '../http.js';
-import type { Dialect, ProviderAdapter } from '../types.js';
+import type { Dialect, ProviderAdapter, UpstreamConfig, UpstreamRequest } from '../types.js';
 
 /**
  * Paths of the OpenAI dialects, relative to a base URL that already includes the version segment, as
@@ -15,15 +15,24 @@ export const OPENAI_PATHS: Partial<Record<Dialect, string>> = {
   'openai-embeddings': '/embeddings',
 };
 
+/** Targets depend only on the upstream and the dialect here: built once per pair, not per request. */
+const targets = new WeakMap<UpstreamConfig, Map<Dialect, UpstreamRequest>>();
+
 /** Any OpenAI-compatible server, by base URL, with `Authorization: Bearer <key>`. */
 export const openaiAdapter: ProviderAdapter = {
   kind: 'openai',
   supports: (dialect) => OPENAI_PATHS[dialect] !== undefined,
   request(upstream, dialect) {
-    const path = OPENAI_PATHS[dialect];
-    if (!path) throw new UnsupportedDialectError(upstream.name, dialect);
-    const headers: Record<string, string> = { ...JSON_CONTENT, ...configHeaders(upstream.headers) };
-    if (upstream.apiKey) headers.authorization = `Bearer ${upstream.apiKey}`;
-    return { url: joinUrl(upstream.baseUrl, path), headers };
+    let byDialect = targets.get(upstream);
+    if (!byDialect) targets.set(upstream, (byDialect = new Map()));
+    let target = byDialect.get(dialect);
+    if (!target) {
+      const path = OPENAI_PATHS[dialect];
+      if (!path) throw new UnsupportedDialectError(upstream.name, dialect);
+      const headers: Record<string, string> = { ...JSON_CONTENT, ...configHeaders(upstream.headers) };
+      if (upstream.apiKey) headers.authorization = `Bearer ${upstream.apiKey}`;
+      byDialect.set(dialect, (target = Object.freeze({ url: joinUrl(upstream.baseUrl, path), headers: Object.freeze(headers) })));
+    }
+    return target;
   },
 };
