@@ -18,6 +18,7 @@ import { buildRow, type MeterInput, type Outcome } from './meter.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { readBuffered, relayStream } from './relay.js';
+import { withIncludeUsage } from './providers/openai/usage-chunk-filter.js';
 import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type RequestNeeds } from './request.js';
 import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
@@ -149,9 +150,12 @@ async function forwardWithFallbacks(
   const requestedEntry = deps.catalog.tryResolve(ctx.requestedModel)?.entry;
   // OpenAI streams report usage only when asked: ask, and hide the extra chunk from a client that did not.
   let hideUsageChunk = false;
+  /** The client's bytes, as they are or with only `include_usage` added; undefined once they must be re-serialised. */
+  let bytes: Buffer | undefined = ctx.raw;
   if (dialect === 'openai-chat' && ctx.stream) {
     const opts = (body.stream_options ?? {}) as Record<string, unknown>;
     if (opts.include_usage !== true) {
+      bytes = body.stream_options === undefined ? withIncludeUsage(ctx.raw) : undefined;
       body.stream_options = { ...opts, include_usage: true };
       hideUsageChunk = true;
     }
@@ -172,8 +176,8 @@ async function forwardWithFallbacks(
     };
     let sent: SentRequest;
     try {
-      const unchanged = !hideUsageChunk && target.model === ctx.requestedModel && !admitted.route;
-      sent = await deps.forwarder.send(target.upstream, dialect, target.model, body, unchanged ? ctx.raw : JSON.stringify(body), req.headers);
+      const unchanged = target.model === ctx.requestedModel && !admitted.route;
+      sent = await deps.forwarder.send(target.upstream, dialect, target.model, body, unchanged && bytes ? bytes : JSON.stringify(body), req.headers);
     } catch (err) {
       const e = err instanceof GatewayError ? err : new GatewayError(502, 'upstream_error', 'upstream unreachable');
       await record(meter, failedOutcome(ctx.started, e), admitted, ctx.appSettings, deps);

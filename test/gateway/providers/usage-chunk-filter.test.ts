@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OpenAIUsageChunkFilter } from '../../../src/gateway/providers/index.js';
+import { withIncludeUsage } from '../../../src/gateway/providers/openai/usage-chunk-filter.js';
 import { bytes, CHAT_EVENTS, CHAT_STREAM, CHAT_USAGE_EVENT, concat, DONE, text } from './fixtures.js';
 
 function run(parts: Uint8Array[]): string {
@@ -89,5 +90,22 @@ describe('OpenAIUsageChunkFilter', () => {
     const usPerKb = ((performance.now() - start) * 1000) / runs / (stream.length / 1024);
     console.log(`usage-chunk filter: ${usPerKb.toFixed(2)} µs per KB of SSE`);
     expect(usPerKb).toBeLessThan(100);
+  });
+});
+
+describe('withIncludeUsage', () => {
+  it('adds include_usage to any JSON object without stream_options, whatever its whitespace', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string().filter((k) => k !== 'stream_options'), fc.jsonValue(), { minKeys: 1 }), fc.constantFrom('', ' ', '\n  ', '\t'), (body, space) => {
+        const raw = Buffer.from(space + JSON.stringify(body, null, space ? 2 : undefined) + space);
+        const spliced = withIncludeUsage(raw);
+        expect(spliced).toBeDefined();
+        expect(JSON.parse(spliced!.toString())).toEqual({ stream_options: { include_usage: true }, ...body });
+      }),
+    );
+  });
+
+  it('declines bytes that are not a non-empty object', () => {
+    for (const raw of ['{}', ' { } ', '[1]', '', '"x"']) expect(withIncludeUsage(Buffer.from(raw))).toBeUndefined();
   });
 });

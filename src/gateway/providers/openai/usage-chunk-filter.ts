@@ -2,6 +2,26 @@ import { EventBoundaries } from '../sse/event-boundaries.js';
 import { asBuffer } from '../sse/sse-decoder.js';
 
 const EMPTY = Buffer.alloc(0);
+const INCLUDE_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
+
+/**
+ * The request's JSON bytes with `"stream_options":{"include_usage":true}` added as its first member,
+ * for a body that has no `stream_options`: re-serialising a 2 KB body instead cost more than the rest
+ * of the stream's metering. Undefined when the bytes are not a non-empty JSON object.
+ */
+export function withIncludeUsage(raw: Buffer): Buffer | undefined {
+  let open = 0;
+  while (open < raw.length && isJsonSpace(raw[open]!)) open++;
+  if (raw[open] !== 123 /* { */) return undefined;
+  let next = open + 1;
+  while (next < raw.length && isJsonSpace(raw[next]!)) next++;
+  if (next >= raw.length || raw[next] === 125 /* } */) return undefined;
+  return Buffer.concat([raw.subarray(0, open + 1), INCLUDE_USAGE, raw.subarray(open + 1)]);
+}
+
+function isJsonSpace(byte: number): boolean {
+  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
+}
 
 /**
  * Hides the usage-only chunk (`"choices":[]` with a `usage` object) from an OpenAI chat stream, for a
