@@ -121,7 +121,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   /** Proxied requests not yet recorded: shutdown waits for them before closing the ledger. */
   let inflight = 0;
-  if (ledger instanceof JournaledLedger) ledger.alone = () => inflight <= 1;
+  /** Open client connections: cache hits finish within one turn each, so `inflight` alone says nothing of load. */
+  let connections = 0;
+  if (ledger instanceof JournaledLedger) ledger.alone = () => inflight <= 1 && connections <= 1;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
@@ -144,6 +146,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (req.method === 'GET' && !path.startsWith('/v1/')) return serveDashboard(req, res, path);
     req.resume();
     sendError(res, path.includes('messages') ? 'anthropic-messages' : 'openai-chat', new GatewayError(404, 'not_found', `no route ${req.method} ${path}`));
+  });
+  server.on('connection', (socket) => {
+    connections++;
+    socket.once('close', () => connections--);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
