@@ -97,9 +97,25 @@ export class BudgetGuard {
         value = actual;
       }
       const window = this.windowOf(budget, now);
-      out.push({ budget, value, window, item: counterItem(budget, value, window, now) });
+      out.push(budget.period === 'rolling' ? { budget, value, window, item: counterItem(budget, value, window, now) } : this.calendarApplied(budget, value, window, now));
     }
     return out;
+  }
+
+  /** Calendar-period counters are the same for every request of the period: built once, not per request. */
+  private readonly appliedOf = new Map<Budget, Map<string, AppliedBudget>>();
+
+  private calendarApplied(budget: Budget, value: string, window: PeriodWindow, now: number): AppliedBudget {
+    let byValue = this.appliedOf.get(budget);
+    if (!byValue) this.appliedOf.set(budget, (byValue = new Map()));
+    let applied = byValue.get(value);
+    if (!applied || applied.window !== window) {
+      // Bounded like `windows`: per-customer budgets see many values.
+      if (byValue.size > 10_000) byValue.clear();
+      if (this.appliedOf.size > 1000) this.appliedOf.clear();
+      byValue.set(value, (applied = { budget, value, window, item: counterItem(budget, value, window, now) }));
+    }
+    return applied;
   }
 
   private seed(a: AppliedBudget): Promise<void> {
@@ -138,7 +154,7 @@ export class BudgetGuard {
     const hard = applied.filter((a) => a.budget.mode === 'hard');
     if (hard.length === 0) return { ok: true, reservationId: undefined, applied };
     const result = await this.state.reserve(
-      hard.map((a) => ({ ...a.item, amountNano: worstCaseNano })),
+      hard.map((a) => ({ key: a.item.key, spentKeys: a.item.spentKeys, spendKey: a.item.spendKey, limitNano: a.item.limitNano, amountNano: worstCaseNano })),
       this.leaseMs,
     );
     if (result.ok) {

@@ -14,12 +14,15 @@ export class MemoryBudgetState implements BudgetState {
   private readonly counters = new Map<string, CounterSnapshot>();
   private readonly reservations = new Map<string, Reservation>();
   private nextId = 0;
+  /** No reservation expires before this: `expire` scans only once one may have. */
+  private earliestExpiry = Infinity;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   private spentOf(item: Pick<ReserveItem, 'key' | 'spentKeys'>): number {
+    if (!item.spentKeys) return this.counters.get(item.key)?.spentNano ?? 0;
     let spent = 0;
-    for (const k of item.spentKeys ?? [item.key]) spent += this.counters.get(k)?.spentNano ?? 0;
+    for (const k of item.spentKeys) spent += this.counters.get(k)?.spentNano ?? 0;
     return spent;
   }
 
@@ -31,7 +34,12 @@ export class MemoryBudgetState implements BudgetState {
 
   private expire(): void {
     const now = this.now();
-    for (const [id, r] of this.reservations) if (r.expiresAt <= now) this.drop(id, r);
+    if (now < this.earliestExpiry) return;
+    this.earliestExpiry = Infinity;
+    for (const [id, r] of this.reservations) {
+      if (r.expiresAt <= now) this.drop(id, r);
+      else if (r.expiresAt < this.earliestExpiry) this.earliestExpiry = r.expiresAt;
+    }
   }
 
   private drop(id: string, r: Reservation): void {
@@ -55,7 +63,9 @@ export class MemoryBudgetState implements BudgetState {
       levels.push({ spentNano: this.spentOf(item), reservedNano: c.reservedNano });
     }
     const reservationId = `r${++this.nextId}`;
-    this.reservations.set(reservationId, { items, expiresAt: this.now() + leaseMs });
+    const expiresAt = this.now() + leaseMs;
+    this.reservations.set(reservationId, { items, expiresAt });
+    if (expiresAt < this.earliestExpiry) this.earliestExpiry = expiresAt;
     return { ok: true, reservationId, levels };
   }
 

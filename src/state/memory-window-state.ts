@@ -3,11 +3,24 @@ import type { WindowState } from './types.js';
 /** Each window is kept as 10 slices; the total is the sum of the slices inside the window. */
 const SLICES = 10;
 
+/**
+ * `slices` holds [slice number, amount] pairs, oldest first. Most series (one per distinct request
+ * body, for the loop breaker) see a single hit: a two-number array, not a Map per series, keeps the
+ * hundreds of thousands of them alive under load cheap to hold and to collect.
+ */
 interface Series {
   sliceMs: number;
   windowMs: number;
   lastAt: number;
-  slices: Map<number, number>;
+  slices: number[];
+}
+
+/** A hit for an earlier slice than the newest (a clock that stepped back): kept in order. */
+function addOutOfOrder(slices: number[], slice: number, amount: number): void {
+  let i = 0;
+  while (i < slices.length && slices[i]! < slice) i += 2;
+  if (slices[i] === slice) slices[i + 1]! += amount;
+  else slices.splice(i, 0, slice, amount);
 }
 
 /** How often idle series are swept, so memory stays flat however many distinct keys pass. */
@@ -26,23 +39,32 @@ export class MemoryWindowState implements WindowState {
     for (const [key, until] of this.trips) if (until <= now) this.trips.delete(key);
   }
 
+  /** Drops the slices that left the window, and sums the rest. */
   private sum(s: Series, windowMs: number, now: number): number {
     const oldest = Math.floor((now - windowMs) / s.sliceMs);
+    const slices = s.slices;
+    let stale = 0;
+    while (stale < slices.length && slices[stale]! <= oldest) stale += 2;
+    if (stale > 0) slices.splice(0, stale);
     let total = 0;
-    for (const [slice, v] of s.slices) {
-      if (slice <= oldest) s.slices.delete(slice);
-      else total += v;
-    }
+    for (let i = 1; i < slices.length; i += 2) total += slices[i]!;
     return total;
   }
 
   async hit(key: string, amount: number, windowMs: number, now: number): Promise<number> {
     this.sweep(now);
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { sliceMs: Math.max(1, Math.ceil(windowMs / SLICES)), windowMs, lastAt: now, slices: new Map() }));
+    const s = this.series.get(key);
+    if (!s) {
+      const sliceMs = Math.max(1, Math.ceil(windowMs / SLICES));
+      this.series.set(key, { sliceMs, windowMs, lastAt: now, slices: [Math.floor(now / sliceMs), amount] });
+      return amount;
+    }
     s.lastAt = now;
     const slice = Math.floor(now / s.sliceMs);
-    s.slices.set(slice, (s.slices.get(slice) ?? 0) + amount);
+    const last = s.slices.length - 2;
+    if (last >= 0 && s.slices[last] === slice) s.slices[last + 1]! += amount;
+    else if (last >= 0 && s.slices[last]! > slice) addOutOfOrder(s.slices, slice, amount);
+    else s.slices.push(slice, amount);
     return this.sum(s, windowMs, now);
   }
 
