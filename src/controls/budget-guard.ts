@@ -217,16 +217,10 @@ export class BudgetGuard {
    * How full a budget counter is, and its projected spend at period end (what alerts check after every
    * request). `known`: the counter as the request's reservation saw it, when it has one (no read).
    */
-  async level(applied: AppliedBudget, now: number, known?: CounterSnapshot): Promise<{ spentNano: number; reservedNano: number; usedShare: number; projectedNano: number }> {
-    const { budget, window } = applied;
-    let s = known;
-    if (!s) {
-      await this.seed(applied);
-      s = await this.state.snapshot(applied.item);
-    }
-    const elapsed = Math.max(HOUR / 60, now - window.start);
-    const projectedNano = budget.period === 'rolling' ? s.spentNano : (s.spentNano / elapsed) * (window.end - window.start);
-    return { spentNano: s.spentNano, reservedNano: s.reservedNano, usedShare: s.spentNano / applied.item.limitNano, projectedNano };
+  async level(applied: AppliedBudget, now: number, known?: CounterSnapshot): Promise<BudgetLevel> {
+    if (known) return levelOf(applied, now, known);
+    await this.seed(applied);
+    return levelOf(applied, now, await this.state.snapshot(applied.item));
   }
 
   /** One budget counter's state. */
@@ -253,6 +247,21 @@ export class BudgetGuard {
       usedShare: s.spentNano / limitNano,
     };
   }
+}
+
+export interface BudgetLevel {
+  spentNano: number;
+  reservedNano: number;
+  usedShare: number;
+  projectedNano: number;
+}
+
+/** How full a counter is, from a snapshot of it, and its spend projected to the period's end. */
+export function levelOf(applied: AppliedBudget, now: number, s: CounterSnapshot): BudgetLevel {
+  const { budget, window } = applied;
+  const elapsed = Math.max(HOUR / 60, now - window.start);
+  const projectedNano = budget.period === 'rolling' ? s.spentNano : (s.spentNano / elapsed) * (window.end - window.start);
+  return { spentNano: s.spentNano, reservedNano: s.reservedNano, usedShare: s.spentNano / applied.item.limitNano, projectedNano };
 }
 
 export interface BudgetStatus {

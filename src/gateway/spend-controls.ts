@@ -4,6 +4,7 @@ import type { AppSettings, Config } from '../config/schema.js';
 import {
   DEFAULT_LOOP_BREAKER,
   inputUpperBound,
+  levelOf,
   outputBound,
   worstCaseNano,
   type Admission,
@@ -189,9 +190,9 @@ async function alertOnThresholds(deps: ControlDeps, admission: Admission & { ok:
     // This runs after every request: a hard budget's level comes from its reservation (what was spent
     // then, plus this request's cost; no read), and the full status only when an alert is due.
     const reserved = admission.levels?.get(a.item.key);
-    const level = await deps.budgets.level(a, now, reserved && { spentNano: reserved.spentNano + costNano, reservedNano: 0 });
+    const level = reserved ? levelOf(a, now, { spentNano: reserved.spentNano + costNano, reservedNano: 0 }) : await deps.budgets.level(a, now);
     const projecting = a.budget.period !== 'rolling' && level.projectedNano > a.item.limitNano && now - a.window.start > 3_600_000;
-    if (level.usedShare < Math.min(...a.budget.alertAt) && !projecting) continue;
+    if (!projecting && !a.budget.alertAt.some((t) => level.usedShare >= t)) continue;
     const status = await deps.budgets.statusOf(a, now);
     const base = `budget:${a.budget.id}:${a.value}:${a.window.key}`;
     for (const t of a.budget.alertAt) {

@@ -11,7 +11,7 @@ function walk(value: unknown, out: string[], underText: boolean): void {
   } else if (Array.isArray(value)) {
     for (const v of value) walk(v, out, underText);
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) walk(v, out, underText || TEXT_KEYS.has(k));
+    for (const k in value) walk((value as Record<string, unknown>)[k], out, underText || TEXT_KEYS.has(k));
   }
 }
 
