@@ -185,6 +185,22 @@ export class BudgetGuard {
     if (admission.reservationId) await this.state.release(admission.reservationId);
   }
 
+  /**
+   * What is left on the tightest hard budget covering the request, from the reservation's own levels
+   * (no read, no await on the hot path); undefined when a level is missing or no hard budget applies.
+   */
+  knownRemaining(admission: Admission & { ok: true }): number | undefined {
+    let min: number | undefined;
+    for (const a of admission.applied) {
+      if (a.budget.mode !== 'hard') continue;
+      const s = admission.levels?.get(a.item.key);
+      if (!s) return undefined;
+      const left = Math.max(0, a.item.limitNano - s.spentNano - s.reservedNano);
+      min = min === undefined ? left : Math.min(min, left);
+    }
+    return min;
+  }
+
   /** What is left on the tightest hard budget covering the request, in nano-USD (from the reservation's own levels when it has them). */
   async remaining(admission: Admission & { ok: true }): Promise<number | undefined> {
     let min: number | undefined;

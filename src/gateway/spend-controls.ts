@@ -138,7 +138,7 @@ export async function reserveBudget(
   }
   if (!admission.ok) throw budgetError(admission.refusedBy, admission.spentNano, admission.reservedNano, worst);
 
-  const remaining = await deps.budgets.remaining(admission);
+  const remaining = deps.budgets.knownRemaining(admission) ?? (await deps.budgets.remaining(admission));
   const headers = { ...rateHeaders };
   if (remaining !== undefined) headers['x-burnrate-budget-remaining'] = (remaining / 1e9).toFixed(6);
   return { target, admission, subject, headers, route };

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { Encoders } from './encoder.js';
 import { familyOf, type TokenFamily } from './families.js';
 
@@ -10,6 +9,10 @@ export interface TokenCount {
   errorBand: number;
 }
 
+/** Pieces (and their characters) remembered per encoding before the memo starts over: ~32 MB at most. */
+const MEMO_ENTRIES = 20_000;
+const MEMO_CHARS = 16_000_000;
+
 /** Per-message framing OpenAI adds to chat prompts (role and separators), and the reply primer. */
 const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_REPLY = 3;
@@ -18,10 +21,12 @@ const TOKENS_PER_REPLY = 3;
 export class TokenCounter {
   private readonly encoders = new Encoders();
   /**
-   * Counts of long prompt pieces (system prompts and shared context repeat across requests), one
-   * memo per encoding so the piece itself is the key: no 2 KB key string built per lookup.
+   * Counts of prompt pieces (system prompts, shared context and role names repeat across requests), one
+   * memo per encoding so the piece itself is the key: no 2 KB key string built per lookup. A plain Map
+   * emptied when full: an LRU's bookkeeping cost more than the lookups it saved, and a short piece
+   * costs ~2 µs to encode, mostly the encoder's fixed cost.
    */
-  private readonly memos = new Map<string, LRUCache<string, number>>();
+  private readonly memos = new Map<string, { counts: Map<string, number>; chars: number }>();
 
   /**
    * An upper bound on a prompt's tokens for budget reservations: each piece counted on its own
@@ -31,15 +36,19 @@ export class TokenCounter {
   upperBound(parts: string[], model: string): number {
     const family = familyOf(model);
     let raw = parts.length;
+    let memo = this.memos.get(family.encoding);
+    if (!memo) this.memos.set(family.encoding, (memo = { counts: new Map(), chars: 0 }));
     for (const part of parts) {
-      if (part.length < 256) {
-        raw += this.encoders.count(family.encoding, part);
-        continue;
+      let n = memo.counts.get(part);
+      if (n === undefined) {
+        n = this.encoders.count(family.encoding, part);
+        if (memo.counts.size >= MEMO_ENTRIES || memo.chars + part.length > MEMO_CHARS) {
+          memo.counts.clear();
+          memo.chars = 0;
+        }
+        memo.counts.set(part, n);
+        memo.chars += part.length;
       }
-      let memo = this.memos.get(family.encoding);
-      if (!memo) this.memos.set(family.encoding, (memo = new LRUCache<string, number>({ max: 5000 })));
-      let n = memo.get(part);
-      if (n === undefined) memo.set(part, (n = this.encoders.count(family.encoding, part)));
       raw += n;
     }
     const scaled = family.exact ? raw : Math.ceil(raw * family.factor);
