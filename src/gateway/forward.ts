@@ -8,6 +8,7 @@ import type { Dialect, UpstreamConfig, UpstreamResponse } from './providers/type
 /** Hop-by-hop and framing headers are ours to set, not the upstream's. */
 const DROP_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'date', 'server']);
 
+/** `headers` is this request's own copy: the pipeline completes it in place. */
 export interface SentRequest extends UpstreamResponse {
   /** Stops reading the upstream (the client went away). */
   abort(): void;
@@ -38,7 +39,7 @@ export class Forwarder {
     if (upstream.kind === 'simulated') {
       const controller = new AbortController();
       const res = await this.simulator.simulate(dialect, body, { ...this.simulated, signal: controller.signal });
-      return { ...res, abort: () => controller.abort() };
+      return { ...res, headers: { ...res.headers }, abort: () => controller.abort() };
     }
     const target = adapterFor(upstream.kind).request(upstream, dialect, clientHeaders, model);
     const pathStart = target.url.indexOf('/', target.url.indexOf('//') + 2);

@@ -194,7 +194,8 @@ async function forwardWithFallbacks(
       const capture = cacheKey ? [] : undefined;
       let row!: LedgerRow;
       await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, async (outcome) => {
-        row = appendRow(meter, { ...outcome, cache: cacheKey ? 'miss' : null }, deps);
+        outcome.cache = cacheKey ? 'miss' : null;
+        row = appendRow(meter, outcome, deps);
         await deps.ledger.journaled?.();
         if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
       });

@@ -49,7 +49,9 @@ export async function relayStream(
 ): Promise<Outcome> {
   const reader = USAGE_READERS[dialect].streamReader();
   const filter = hideUsageChunk ? new OpenAIUsageChunkFilter() : undefined;
-  res.writeHead(sent.status, { ...sent.headers, 'cache-control': 'no-cache', ...headers });
+  // `sent.headers` is the forwarder's own copy of the upstream's headers: completed in place.
+  sent.headers['cache-control'] = 'no-cache';
+  res.writeHead(sent.status, Object.assign(sent.headers, headers));
   let ttftMs: number | null = null;
   let errorCode: string | null = null;
   let clientGone = false;
