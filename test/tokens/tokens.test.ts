@@ -52,4 +52,17 @@ describe('reservation upper bound', () => {
     const claude = counter.countText(parts.join('\n'), 'claude-sonnet-4-5').tokens;
     expect(counter.upperBound(parts, 'claude-sonnet-4-5')).toBeGreaterThanOrEqual(Math.ceil(claude * 1.05) - 2);
   });
+
+  it('never takes a remembered count for another piece of the same length and ends', () => {
+    const counter = new TokenCounter();
+    const ends = 'x'.repeat(40);
+    const plain = `${ends}${'a'.repeat(400)}${ends}`;
+    const varied = `${ends}${'ab cd ef gh '.repeat(33)}abcd${ends}`;
+    expect(varied.length).toBe(plain.length);
+    const fresh = (text: string) => new TokenCounter().upperBound([text], 'gpt-4o');
+    expect(fresh(varied)).not.toBe(fresh(plain));
+    expect(counter.upperBound([plain], 'gpt-4o')).toBe(fresh(plain));
+    expect(counter.upperBound([varied], 'gpt-4o')).toBe(fresh(varied));
+    expect(counter.upperBound([plain], 'gpt-4o')).toBe(fresh(plain));
+  });
 });
