@@ -1,14 +1,16 @@
 // `npm run bench`: requests/s and latency direct to an instant upstream, through a minimal
 // node:http + undici proxy (the floor), and through Burnrate (keys, metering, ledger on), unloaded
 // and at 10 and 50 connections, streaming and not, with ~2 KB bodies. Prints one table.
-// Options: BENCH_SECONDS (default 5 per cell), BENCH_SOAK=60 adds an RSS soak of that many seconds.
+// Options: BENCH_SECONDS (default 2 per run), BENCH_ROUNDS (default 3 runs per cell, medians reported),
+// BENCH_SOAK=60 adds an RSS soak of that many seconds.
 import { load as runLoad } from './load.mjs';
 import { fork, spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK = Number(process.env.BENCH_SOAK ?? 0);
 const here = new URL('.', import.meta.url).pathname;
 const bin = join(here, '..', 'bin', 'burnrate.js');
@@ -74,6 +76,7 @@ function rssMb(pid) {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main() {
@@ -95,30 +98,42 @@ async function main() {
   const rows = [];
   for (const stream of [false, true]) {
     for (const connections of [1, 10, 50]) {
-      const cell = {};
-      for (const [name, url, key] of targets) {
-        await load(url, key, stream, Math.min(connections, 10), false, 1); // warm up
-        cell[name] = await load(url, key, stream, connections);
+      // The targets take turns, ROUNDS times, and each figure is the median of its rounds: on a shared
+      // machine a slow spell then hits every target of a round rather than one target's only run.
+      const runs = Object.fromEntries(targets.map(([name]) => [name, []]));
+      for (const [, url, key] of targets) await load(url, key, stream, Math.min(connections, 10), false, 1); // warm up
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, url, key] of targets) runs[name].push(await load(url, key, stream, connections));
       }
+      const floorRuns = runs['floor (node:http + undici)'];
       for (const [name] of targets) {
-        const r = cell[name];
-        const direct = cell.direct;
-        rows.push([name, stream ? 'stream' : 'json', connections, fmt(r.rps), fmt(r.p50, 3), fmt(r.p99, 3), name === 'direct' ? '' : fmt(r.p50 - direct.p50, 3), name === 'direct' ? '' : fmt(r.p99 - direct.p99, 3), name.startsWith('burnrate') ? `${fmt((100 * r.rps) / cell['floor (node:http + undici)'].rps)} %` : '']);
+        const r = runs[name];
+        const m = (f) => median(r.map(f));
+        const added = (f) => (name === 'direct' ? '' : fmt(median(r.map((x, i) => f(x) - f(runs.direct[i]))), 3));
+        const share = name.startsWith('burnrate') ? `${fmt(100 * median(r.map((x, i) => x.rps / floorRuns[i].rps)))} %` : '';
+        rows.push([name, stream ? 'stream' : 'json', connections, fmt(m((x) => x.rps)), fmt(m((x) => x.p50), 3), fmt(m((x) => x.p99), 3), added((x) => x.p50), added((x) => x.p99), share]);
       }
     }
   }
-  // Cache hits: the same request again and again, answered from the cache.
+  // Cache hits: the same request again and again, answered from the cache; hits and misses take turns.
   await load(cached.url, cached.key, false, 1, true);
-  const hit1 = await load(cached.url, cached.key, false, 1, true);
-  const hit50 = await load(cached.url, cached.key, false, 50, true);
-  const miss50 = await load(off.url, off.key, false, 50);
-  rows.push(['burnrate cache hit', 'json', 1, fmt(hit1.rps), fmt(hit1.p50, 3), fmt(hit1.p99, 3), '', '', '']);
-  rows.push(['burnrate cache hit', 'json', 50, fmt(hit50.rps), fmt(hit50.p50, 3), fmt(hit50.p99, 3), '', '', `${fmt(hit50.rps / miss50.rps, 1)}× miss`]);
+  const hits1 = [];
+  const hits50 = [];
+  const ratios = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    hits1.push(await load(cached.url, cached.key, false, 1, true));
+    const hit50 = await load(cached.url, cached.key, false, 50, true);
+    hits50.push(hit50);
+    ratios.push(hit50.rps / (await load(off.url, off.key, false, 50)).rps);
+  }
+  const med = (runs, f) => median(runs.map(f));
+  rows.push(['burnrate cache hit', 'json', 1, fmt(med(hits1, (x) => x.rps)), fmt(med(hits1, (x) => x.p50), 3), fmt(med(hits1, (x) => x.p99), 3), '', '', '']);
+  rows.push(['burnrate cache hit', 'json', 50, fmt(med(hits50, (x) => x.rps)), fmt(med(hits50, (x) => x.p50), 3), fmt(med(hits50, (x) => x.p99), 3), '', '', `${fmt(median(ratios), 1)}× miss`]);
 
   const headers = ['target', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', '+p50 vs direct', '+p99 vs direct', 'vs floor'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-  console.log(`\nBurnrate gateway benchmark — ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, ${SECONDS} s per cell\n`);
+  console.log(`\nBurnrate gateway benchmark — ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, median of ${ROUNDS} rounds of ${SECONDS} s per cell\n`);
   console.log(line(headers));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));
