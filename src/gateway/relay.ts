@@ -87,7 +87,10 @@ export async function relayStream(
     errorCode: seen.complete ? null : (errorCode ?? 'incomplete_stream'),
     reported: seen.usage,
     complete: seen.complete,
-    outputText: seen.outputText,
+    // Read only when used (usage missing, content stored): readers may extract the text lazily.
+    get outputText() {
+      return seen.outputText;
+    },
     returnedModel: seen.model ?? null,
     latencyMs: performance.now() - started,
     ttftMs,

@@ -44,6 +44,13 @@ function choicesText(choices: unknown, field: 'message' | 'delta', out: string[]
 class ChatStreamReader implements StreamUsageReader {
   private readonly sse = new SseDecoder((_event, data) => this.onData(data));
   private readonly text: string[] = [];
+  /**
+   * Content events not read yet: the text is needed only when usage never arrives (to estimate it) or
+   * the app stores content, so it is read at the end when asked for, not on every event (a tenth of
+   * the stream's metering). Past DEFERRED_CHARS the backlog is read and reading goes on as it comes.
+   */
+  private deferred: string[] = [];
+  private deferredChars = 0;
   private usage?: Usage;
   private model?: string;
 
@@ -52,7 +59,22 @@ class ChatStreamReader implements StreamUsageReader {
   }
 
   result(): ReturnType<StreamUsageReader['result']> {
-    return { usage: this.usage, complete: this.usage !== undefined, model: this.model, outputText: this.text.join('') };
+    const reader = this;
+    return {
+      usage: this.usage,
+      complete: this.usage !== undefined,
+      model: this.model,
+      get outputText() {
+        reader.readDeferred();
+        return reader.text.join('');
+      },
+    };
+  }
+
+  private readDeferred(): void {
+    for (const data of this.deferred) collectDeltaText(data, DELTA_KEYS, this.text);
+    this.deferred = [];
+    this.deferredChars = 0;
   }
 
   private onData(data: string): void {
@@ -67,12 +89,26 @@ class ChatStreamReader implements StreamUsageReader {
       }
       const usage = chatUsage(chunk?.usage);
       if (usage) this.usage = usage;
-      choicesText(chunk?.choices, 'delta', this.text);
+      const text: string[] = [];
+      choicesText(chunk?.choices, 'delta', text);
+      if (text.length > 0) {
+        this.readDeferred(); // keeps the text in order
+        this.text.push(...text);
+      }
       return;
     }
+    if (this.deferredChars < DEFERRED_CHARS) {
+      this.deferred.push(data);
+      this.deferredChars += data.length;
+      return;
+    }
+    this.readDeferred();
     collectDeltaText(data, DELTA_KEYS, this.text);
   }
 }
+
+/** Event text held unread per stream, at most (the rest is read as it comes). */
+const DEFERRED_CHARS = 256 * 1024;
 
 export const openaiChatUsage: DialectUsage = {
   fromJson,
