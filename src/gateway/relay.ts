@@ -87,10 +87,7 @@ export async function relayStream(
     errorCode: seen.complete ? null : (errorCode ?? 'incomplete_stream'),
     reported: seen.usage,
     complete: seen.complete,
-    // Read only when used (usage missing, content stored): readers may extract the text lazily.
-    get outputText() {
-      return seen.outputText;
-    },
+    outputText: seen.outputText,
     returnedModel: seen.model ?? null,
     latencyMs: performance.now() - started,
     ttftMs,

@@ -44,13 +44,6 @@ function choicesText(choices: unknown, field: 'message' | 'delta', out: string[]
 class ChatStreamReader implements StreamUsageReader {
   private readonly sse = new SseDecoder((_event, data) => this.onData(data));
   private readonly text: string[] = [];
-  /**
-   * Content events not read yet: the text is needed only when usage never arrives (to estimate it) or
-   * the app stores content, so it is read at the end when asked for, not on every event (a tenth of
-   * the stream's metering). Past DEFERRED_CHARS the backlog is read and reading goes on as it comes.
-   */
-  private deferred: string[] = [];
-  private deferredChars = 0;
   private usage?: Usage;
   private model?: string;
 
@@ -59,22 +52,7 @@ class ChatStreamReader implements StreamUsageReader {
   }
 
   result(): ReturnType<StreamUsageReader['result']> {
-    const reader = this;
-    return {
-      usage: this.usage,
-      complete: this.usage !== undefined,
-      model: this.model,
-      get outputText() {
-        reader.readDeferred();
-        return reader.text.join('');
-      },
-    };
-  }
-
-  private readDeferred(): void {
-    for (const data of this.deferred) collectDeltaText(data, DELTA_KEYS, this.text);
-    this.deferred = [];
-    this.deferredChars = 0;
+    return { usage: this.usage, complete: this.usage !== undefined, model: this.model, outputText: this.text.join('') };
   }
 
   private onData(data: string): void {
@@ -89,26 +67,12 @@ class ChatStreamReader implements StreamUsageReader {
       }
       const usage = chatUsage(chunk?.usage);
       if (usage) this.usage = usage;
-      const text: string[] = [];
-      choicesText(chunk?.choices, 'delta', text);
-      if (text.length > 0) {
-        this.readDeferred(); // keeps the text in order
-        this.text.push(...text);
-      }
+      choicesText(chunk?.choices, 'delta', this.text);
       return;
     }
-    if (this.deferredChars < DEFERRED_CHARS) {
-      this.deferred.push(data);
-      this.deferredChars += data.length;
-      return;
-    }
-    this.readDeferred();
     collectDeltaText(data, DELTA_KEYS, this.text);
   }
 }
-
-/** Event text held unread per stream, at most (the rest is read as it comes). */
-const DEFERRED_CHARS = 256 * 1024;
 
 export const openaiChatUsage: DialectUsage = {
   fromJson,
