@@ -158,3 +158,24 @@ describe('stream reader cost', () => {
 });
 
 const CHAT_USAGE_TAIL = 'data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}\n\ndata: [DONE]\n\n';
+
+describe('chat stream text', () => {
+  const event = (delta: Record<string, unknown>, extra = {}) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', model: 'gpt-4o', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+
+  it('keeps every delta of a long stream in order when usage never arrives', () => {
+    const pieces = Array.from({ length: 3000 }, (_, i) => `piece ${i} ${'é'.repeat(i % 50)} `);
+    const stream = pieces.map((p) => event({ content: p })).join('');
+    expect(stream.length).toBeGreaterThan(256 * 1024);
+    const seen = read('openai-chat', [bytes(stream)]);
+    expect(seen.complete).toBe(false);
+    expect(seen.outputText).toBe(pieces.join(''));
+  });
+
+  it('puts text carried by the usage chunk after the text before it', () => {
+    const stream = event({ content: 'one ' }) + event({ content: 'two ' }) + event({ content: 'three' }, { usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } }) + DONE;
+    const seen = read('openai-chat', [bytes(stream)]);
+    expect(seen.complete).toBe(true);
+    expect(seen.outputText).toBe('one two three');
+  });
+});
