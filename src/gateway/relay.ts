@@ -62,13 +62,27 @@ export async function relayStream(
     }
   };
   res.on('close', onClose);
+  // Writes are held to the end of the event-loop turn: bytes that arrive together (the last events,
+  // the end of the stream) leave in one write instead of one each; nothing waits longer than the turn.
+  let held = false;
+  const release = () => {
+    held = false;
+    res.uncork();
+  };
   try {
     for await (const chunk of sent.body) {
       ttftMs ??= performance.now() - started;
       reader.push(chunk);
       const out = filter ? filter.push(chunk) : chunk;
       capture?.push(Buffer.from(out));
-      if (out.length > 0 && !res.write(out) && !clientGone) await drained(res);
+      if (out.length > 0) {
+        if (!held) {
+          held = true;
+          res.cork();
+          setImmediate(release);
+        }
+        if (!res.write(out) && !clientGone) await drained(res);
+      }
       if (clientGone) break;
     }
     if (filter) {
