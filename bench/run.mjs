@@ -96,6 +96,11 @@ async function main() {
     ['burnrate + controls', on.url, on.key],
   ];
   const rows = [];
+  // A gateway runs for days: warm every target up (JIT, heap sizes) before the first cell, or the
+  // unloaded cells, which see few requests, measure a process that is still compiling its hot path.
+  for (const [, url, key] of targets) {
+    for (const stream of [false, true]) await load(url, key, stream, 10, false, 2);
+  }
   for (const stream of [false, true]) {
     for (const connections of [1, 10, 50]) {
       // The targets take turns, ROUNDS times, and each figure is the median of its rounds: on a shared
