@@ -121,7 +121,7 @@ async function main() {
     }
   }
   // Cache hits: the same request again and again, answered from the cache; hits and misses take turns.
-  await load(cached.url, cached.key, false, 1, true);
+  await load(cached.url, cached.key, false, 10, true, 2); // warm up
   const hits1 = [];
   const hits50 = [];
   const ratios = [];
