@@ -77,6 +77,8 @@ function rssMb(pid) {
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The median of one figure over a target's runs. */
+const medianOf = (runs, f) => median(runs.map(f));
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main() {
@@ -113,7 +115,7 @@ async function main() {
       const floorRuns = runs['floor (node:http + undici)'];
       for (const [name] of targets) {
         const r = runs[name];
-        const m = (f) => median(r.map(f));
+        const m = (f) => medianOf(r, f);
         const added = (f) => (name === 'direct' ? '' : fmt(median(r.map((x, i) => f(x) - f(runs.direct[i]))), 3));
         const share = name.startsWith('burnrate') ? `${fmt(100 * median(r.map((x, i) => x.rps / floorRuns[i].rps)))} %` : '';
         rows.push([name, stream ? 'stream' : 'json', connections, fmt(m((x) => x.rps)), fmt(m((x) => x.p50), 3), fmt(m((x) => x.p99), 3), added((x) => x.p50), added((x) => x.p99), share]);
@@ -131,9 +133,8 @@ async function main() {
     hits50.push(hit50);
     ratios.push(hit50.rps / (await load(off.url, off.key, false, 50)).rps);
   }
-  const med = (runs, f) => median(runs.map(f));
-  rows.push(['burnrate cache hit', 'json', 1, fmt(med(hits1, (x) => x.rps)), fmt(med(hits1, (x) => x.p50), 3), fmt(med(hits1, (x) => x.p99), 3), '', '', '']);
-  rows.push(['burnrate cache hit', 'json', 50, fmt(med(hits50, (x) => x.rps)), fmt(med(hits50, (x) => x.p50), 3), fmt(med(hits50, (x) => x.p99), 3), '', '', `${fmt(median(ratios), 1)}× miss`]);
+  rows.push(['burnrate cache hit', 'json', 1, fmt(medianOf(hits1, (x) => x.rps)), fmt(medianOf(hits1, (x) => x.p50), 3), fmt(medianOf(hits1, (x) => x.p99), 3), '', '', '']);
+  rows.push(['burnrate cache hit', 'json', 50, fmt(medianOf(hits50, (x) => x.rps)), fmt(medianOf(hits50, (x) => x.p50), 3), fmt(medianOf(hits50, (x) => x.p99), 3), '', '', `${fmt(median(ratios), 1)}× miss`]);
 
   const headers = ['target', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', '+p50 vs direct', '+p99 vs direct', 'vs floor'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));

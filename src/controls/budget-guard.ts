@@ -190,27 +190,16 @@ export class BudgetGuard {
    * (no read, no await on the hot path); undefined when a level is missing or no hard budget applies.
    */
   knownRemaining(admission: Admission & { ok: true }): number | undefined {
-    let min: number | undefined;
-    for (const a of admission.applied) {
-      if (a.budget.mode !== 'hard') continue;
-      const s = admission.levels?.get(a.item.key);
-      if (!s) return undefined;
-      const left = Math.max(0, a.item.limitNano - s.spentNano - s.reservedNano);
-      min = min === undefined ? left : Math.min(min, left);
-    }
-    return min;
+    return tightestRemaining(admission.applied, (a) => admission.levels?.get(a.item.key));
   }
 
   /** What is left on the tightest hard budget covering the request, in nano-USD (from the reservation's own levels when it has them). */
   async remaining(admission: Admission & { ok: true }): Promise<number | undefined> {
-    let min: number | undefined;
+    const snapshots = new Map<string, CounterSnapshot>();
     for (const a of admission.applied) {
-      if (a.budget.mode !== 'hard') continue;
-      const s = admission.levels?.get(a.item.key) ?? (await this.state.snapshot(a.item));
-      const left = Math.max(0, a.item.limitNano - s.spentNano - s.reservedNano);
-      min = min === undefined ? left : Math.min(min, left);
+      if (a.budget.mode === 'hard') snapshots.set(a.item.key, admission.levels?.get(a.item.key) ?? (await this.state.snapshot(a.item)));
     }
-    return min;
+    return tightestRemaining(admission.applied, (a) => snapshots.get(a.item.key));
   }
 
   /** Every budget's state now: spent, reserved, remaining, reset time, projected spend at period end. */
@@ -263,6 +252,19 @@ export class BudgetGuard {
       usedShare: s.spentNano / limitNano,
     };
   }
+}
+
+/** The least room left on any hard budget, given each one's counter; undefined when one is unknown or none is hard. */
+function tightestRemaining(applied: AppliedBudget[], counterOf: (a: AppliedBudget) => CounterSnapshot | undefined): number | undefined {
+  let min: number | undefined;
+  for (const a of applied) {
+    if (a.budget.mode !== 'hard') continue;
+    const s = counterOf(a);
+    if (!s) return undefined;
+    const left = Math.max(0, a.item.limitNano - s.spentNano - s.reservedNano);
+    min = min === undefined ? left : Math.min(min, left);
+  }
+  return min;
 }
 
 export interface BudgetLevel {

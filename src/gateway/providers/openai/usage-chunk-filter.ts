@@ -1,4 +1,5 @@
 import { EventBoundaries } from '../sse/event-boundaries.js';
+import { isSpace } from '../sse/json-scan.js';
 import { asBuffer } from '../sse/sse-decoder.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -11,16 +12,12 @@ const INCLUDE_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
  */
 export function withIncludeUsage(raw: Buffer): Buffer | undefined {
   let open = 0;
-  while (open < raw.length && isJsonSpace(raw[open]!)) open++;
+  while (open < raw.length && isSpace(raw[open]!)) open++;
   if (raw[open] !== 123 /* { */) return undefined;
   let next = open + 1;
-  while (next < raw.length && isJsonSpace(raw[next]!)) next++;
+  while (next < raw.length && isSpace(raw[next]!)) next++;
   if (next >= raw.length || raw[next] === 125 /* } */) return undefined;
   return Buffer.concat([raw.subarray(0, open + 1), INCLUDE_USAGE, raw.subarray(open + 1)]);
-}
-
-function isJsonSpace(byte: number): boolean {
-  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
 }
 
 /**

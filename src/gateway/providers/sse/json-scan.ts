@@ -8,7 +8,8 @@
  * colon is a key.
  */
 
-function isSpace(c: number): boolean {
+/** JSON whitespace, by character (or byte) code. */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
