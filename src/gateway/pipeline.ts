@@ -20,7 +20,7 @@ import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { readBuffered, relayStream } from './relay.js';
 import { withIncludeUsage } from './providers/openai/usage-chunk-filter.js';
 import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type RequestNeeds } from './request.js';
-import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
+import { checkLimits, controlsOff, countRepeat, needsSettling, NO_HEADERS, reserveBudget, settle, unbudgeted, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 import { requestId } from '../util/request-id.js';
 import { digest } from '../util/digest.js';
@@ -75,7 +75,8 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
   res.setHeader('x-burnrate-request-id', id);
   let appName: string | undefined;
   try {
-    const key = await authenticate(req, deps.keys);
+    const known = authenticate(req, deps.keys);
+    const key = known instanceof Promise ? await known : known;
     appName = key.app;
     const { body, raw } = await readRequestBody(req, deps.config.maxBodyBytes);
     const appSettings = deps.config.apps[key.app] ?? DEFAULT_APP_SETTINGS;
@@ -90,8 +91,10 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     // same code built, so their hash identifies the request (re-serialising the parsed body to ignore
     // whitespace cost ~6 % of the gateway's CPU under load, and catches no loop that resends its own bytes).
     const bodyHash = () => (hash ??= digest('sha1', raw, 'base64url'));
-    const rateHeaders = await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now);
-    for (const [name, value] of Object.entries(rateHeaders)) res.setHeader(name, value);
+    // Without controls, their steps are skipped rather than awaited (each await is a turn of the microtask queue).
+    const controlled = !controlsOff(deps, appSettings);
+    const rateHeaders = controlled ? await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now) : NO_HEADERS;
+    for (const name in rateHeaders) res.setHeader(name, rateHeaders[name]!);
 
     const routing = deps.config.routing;
     const decision = routeRequest(
@@ -114,7 +117,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, body, decision.model, bodyHash());
     if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
     if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
-    await countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);
+    if (controlled) await countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);
 
     await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
   } catch (err) {
@@ -165,7 +168,7 @@ async function forwardWithFallbacks(
     const last = attempt === chain.length - 1 || performance.now() - ctx.started > routing.deadlineMs;
     const initial = resolveTarget(chain[attempt]!, deps.upstreams, deps.catalog, ctx.appSettings);
     body.model = initial.model;
-    const admitted = await reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now());
+    const admitted = deps.budgets.active ? await reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now()) : unbudgeted(initial, subject, rateHeaders);
     const target = admitted.target;
     const route = [ctx.route, attempt > 0 ? `fallback:${attempt}` : null, admitted.route].filter(Boolean).join(' ') || null;
     const meter: MeterInput = {
@@ -199,7 +202,8 @@ async function forwardWithFallbacks(
         await deps.ledger.journaled?.();
         if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
       });
-      await settleRow(row, admitted, ctx.appSettings, deps);
+      const settling = settleRow(row, admitted, ctx.appSettings, deps);
+      if (settling) await settling;
       if (cacheKey && capture && !row.errorCode) await storeAnswer(deps.cache, cacheKey, ttlSeconds, 'text/event-stream', Buffer.concat(capture), row);
       return;
     }
@@ -236,7 +240,8 @@ function failedOutcome(started: number, err: GatewayError): Outcome {
 /** Prices the outcome, queues the ledger row, and settles the budget reservation to the same cost. */
 export async function record(meter: MeterInput, outcome: Outcome, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<LedgerRow> {
   const row = appendRow(meter, outcome, deps);
-  await Promise.all([settleRow(row, admitted, app, deps), deps.ledger.journaled?.()]);
+  const settling = settleRow(row, admitted, app, deps);
+  await (settling ? Promise.all([settling, deps.ledger.journaled?.()]) : deps.ledger.journaled?.());
   return row;
 }
 
@@ -248,11 +253,11 @@ function appendRow(meter: MeterInput, outcome: Outcome, deps: GatewayDeps): Ledg
   return row;
 }
 
-/** Settles the budget reservation to the row's cost. */
-async function settleRow(row: LedgerRow, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<void> {
-  if (!admitted) return;
+/** Settles the budget reservation to the row's cost; undefined when there is nothing to settle. */
+function settleRow(row: LedgerRow, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<void> | undefined {
+  if (!admitted || !needsSettling(deps, admitted, app)) return undefined;
   const upstreamError = row.status >= 500 || row.status === 429;
-  await settle(deps, admitted, row.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());
+  return settle(deps, admitted, row.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());
 }
 
 let lastUnavailableLog = 0;

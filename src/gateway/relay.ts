@@ -3,7 +3,7 @@ import { responseText } from '../tokens/body-text.js';
 import { GatewayError } from './errors.js';
 import type { SentRequest } from './forward.js';
 import type { Outcome } from './meter.js';
-import { OpenAIUsageChunkFilter, USAGE_READERS } from './providers/index.js';
+import { OpenAIUsageChunkFilter, USAGE_READERS, usageFromText } from './providers/index.js';
 import type { Dialect } from './providers/types.js';
 
 /** Non-streaming (and error) answers: read whole, take usage from the JSON. */
@@ -11,13 +11,17 @@ export async function readBuffered(sent: SentRequest, dialect: Dialect, provider
   const chunks: Buffer[] = [];
   for await (const chunk of sent.body) chunks.push(chunk as Buffer);
   const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const text = raw.toString('utf8');
+  let report = sent.status < 400 ? usageFromText(dialect, text) : undefined;
   let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    if (sent.status < 400) throw new GatewayError(502, 'upstream_error', `upstream ${provider} answered with invalid JSON`);
+  if (!report) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      if (sent.status < 400) throw new GatewayError(502, 'upstream_error', `upstream ${provider} answered with invalid JSON`);
+    }
+    report = json === undefined ? undefined : USAGE_READERS[dialect].fromJson(json);
   }
-  const report = json === undefined ? undefined : USAGE_READERS[dialect].fromJson(json);
   const outcome: Outcome = {
     status: sent.status,
     errorCode: sent.status >= 400 ? 'upstream_error' : null,
@@ -87,8 +91,10 @@ export async function relayStream(
     }
     if (filter) {
       const tail = filter.flush();
-      capture?.push(Buffer.from(tail));
-      res.write(tail);
+      if (tail.length > 0) {
+        capture?.push(Buffer.from(tail));
+        res.write(tail);
+      }
     }
   } catch {
     errorCode = clientGone ? 'client_closed' : 'upstream_cut';

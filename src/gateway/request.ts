@@ -3,9 +3,14 @@ import type { ApiKey, KeyStore } from '../keys/index.js';
 import { GatewayError } from './errors.js';
 import { presentedKey, readBody } from './http.js';
 
-export async function authenticate(req: IncomingMessage, keys: KeyStore): Promise<ApiKey> {
+/** The request's key: at once when this process knows it (no await on the hot path), else after a read of the database. */
+export function authenticate(req: IncomingMessage, keys: KeyStore): ApiKey | Promise<ApiKey> {
   const secret = presentedKey(req) ?? '';
-  const key = keys.authenticate(secret) ?? (await keys.lookup(secret));
+  return keys.authenticate(secret) ?? lookupOrRefuse(req, keys, secret);
+}
+
+async function lookupOrRefuse(req: IncomingMessage, keys: KeyStore, secret: string): Promise<ApiKey> {
+  const key = await keys.lookup(secret);
   if (!key) {
     req.resume();
     throw new GatewayError(401, 'authentication_failed', 'missing, unknown or revoked Burnrate key');

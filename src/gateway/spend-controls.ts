@@ -42,7 +42,7 @@ export interface Admitted {
 }
 
 /** The rate-limit headers when no control applies (shared: callers copy before adding to it). */
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 const MAX_TOKEN_FIELD: Partial<Record<Dialect, string>> = {
   'openai-chat': 'max_tokens',
@@ -52,6 +52,20 @@ const MAX_TOKEN_FIELD: Partial<Record<Dialect, string>> = {
 
 function loopSettingsOf(deps: ControlDeps, app: AppSettings) {
   return app.loopBreaker ?? deps.config.loopBreaker ?? DEFAULT_LOOP_BREAKER;
+}
+
+/**
+ * True when no control applies to the app's requests (no budget, no rate limit, loop breaker off):
+ * the pipeline then skips the control steps without awaiting them.
+ */
+export function controlsOff(deps: ControlDeps, app: AppSettings): boolean {
+  return !deps.budgets.active && !deps.rates.active && !loopSettingsOf(deps, app).enabled;
+}
+
+/** An admission with no budget to reserve on. */
+export function unbudgeted(target: Target, subjectBase: Omit<BudgetSubject, 'model'>, rateHeaders: Readonly<Record<string, string>>): Admitted {
+  const subject = { app: subjectBase.app, keyId: subjectBase.keyId, customer: subjectBase.customer, feature: subjectBase.feature, model: target.model };
+  return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: rateHeaders, route: null };
 }
 
 function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app: string, keyId: string, now: number): GatewayError {
@@ -102,12 +116,10 @@ export async function reserveBudget(
   rateHeaders: Readonly<Record<string, string>>,
   now: number,
 ): Promise<Admitted> {
-  let target = initial;
-  let subject: BudgetSubject = { app: subjectBase.app, keyId: subjectBase.keyId, customer: subjectBase.customer, feature: subjectBase.feature, model: target.model };
+  const none = unbudgeted(initial, subjectBase, rateHeaders);
+  if (!deps.budgets.active || deps.budgets.applicable(none.subject, now).length === 0) return none;
+  let { target, subject } = none;
   let route: string | null = null;
-  if (!deps.budgets.active || deps.budgets.applicable(subject, now).length === 0) {
-    return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: rateHeaders, route };
-  }
   if (!target.entry) {
     throw new GatewayError(400, 'unknown_model', `model "${target.model}" has no price, so no budget can admit it`, { model: target.model });
   }
@@ -169,10 +181,15 @@ function budgetError(a: AppliedBudget, spentNano: number, reservedNano: number, 
   );
 }
 
-/** After the answer: settle the reservation to the real cost, count rate windows, feed the breaker, alert. */
+/** Whether a request's answer has anything to settle: a reservation, a rate window, the loop breaker. */
+export function needsSettling(deps: ControlDeps, admitted: Admitted, app: AppSettings): boolean {
+  return admitted.admission.applied.length > 0 || deps.rates.active || loopSettingsOf(deps, app).enabled;
+}
+
+/** After the answer (when `needsSettling`): settle the reservation to the real cost, count rate windows, feed the breaker, alert. */
 export async function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
+  if (!needsSettling(deps, admitted, app)) return;
   const loopSettings = loopSettingsOf(deps, app);
-  if (admitted.admission.applied.length === 0 && !loopSettings.enabled && !deps.rates.active) return;
   // Independent counters, updated at once: with Redis they share one round trip.
   const [, , tripped] = await Promise.all([
     deps.budgets.settle(admitted.admission, costNano),

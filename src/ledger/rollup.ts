@@ -11,8 +11,17 @@ export interface RollupDelta {
   savedNano: number;
 }
 
+let memoDay = NaN;
+let memoText = '';
+
+/** The UTC day of a timestamp, `YYYY-MM-DD`. A batch's rows share a day: the last one is remembered. */
 export function utcDay(ts: number): string {
-  return new Date(ts).toISOString().slice(0, 10);
+  const day = Math.floor(ts / 86_400_000);
+  if (day !== memoDay) {
+    memoText = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    memoDay = day;
+  }
+  return memoText;
 }
 
 export function emptyDelta(): RollupDelta {
@@ -34,7 +43,7 @@ export function rollUp<K extends unknown[]>(rows: LedgerRow[], keyOf: (r: Ledger
   for (const row of rows) {
     const key = keyOf(row);
     if (!key) continue;
-    const id = JSON.stringify(key);
+    const id = key.join('\u0000');
     let group = groups.get(id);
     if (!group) groups.set(id, (group = [key, emptyDelta()]));
     addRow(group[1], row);

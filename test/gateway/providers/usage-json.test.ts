@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { USAGE_READERS } from '../../../src/gateway/providers/index.js';
+import { USAGE_READERS, usageFromText } from '../../../src/gateway/providers/index.js';
 
 const chat = USAGE_READERS['openai-chat'];
 const responses = USAGE_READERS['openai-responses'];
@@ -101,5 +101,32 @@ describe('usage from JSON bodies', () => {
       expect(reader.fromJson('text')).toBeUndefined();
       expect(reader.fromJson({ usage: { prompt_tokens: 'many' } })).toBeUndefined();
     }
+  });
+});
+
+describe('usage read from the text of a JSON answer (its usage member alone)', () => {
+  const bodies: [Parameters<typeof usageFromText>[0], unknown][] = [
+    ['openai-chat', { id: 'c1', object: 'chat.completion', model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'the "usage": {"x":1} of it' } }], usage: { prompt_tokens: 1000, completion_tokens: 50, total_tokens: 1050, prompt_tokens_details: { cached_tokens: 600 } }, service_tier: 'default', system_fingerprint: 'fp_1' }],
+    ['openai-responses', { id: 'r1', object: 'response', model: 'gpt-4.1-mini', output: [{ type: 'message', content: [{ type: 'output_text', text: 'hi' }] }], usage: { input_tokens: 300, input_tokens_details: { cached_tokens: 100 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 5 }, total_tokens: 320 }, user: null, metadata: { usage: 'tag' } }],
+    ['anthropic-messages', { id: 'm1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'hello' }], stop_reason: 'end_turn', usage: { input_tokens: 12, cache_creation_input_tokens: 40, cache_read_input_tokens: 60, output_tokens: 7 } }],
+    ['openai-embeddings', { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1, -0.2] }], model: 'text-embedding-3-small', usage: { prompt_tokens: 8, total_tokens: 8 } }],
+  ];
+
+  it.each(bodies)('%s: the same report as parsing the whole answer, compact or indented', (dialect, body) => {
+    const full = USAGE_READERS[dialect].fromJson(body);
+    expect(full).toBeDefined();
+    expect(usageFromText(dialect, JSON.stringify(body))).toEqual(full);
+    expect(usageFromText(dialect, `${JSON.stringify(body, null, 2)}\n`)).toEqual(full);
+  });
+
+  it('leaves to a full parse a usage object nested deeper, a cut-off answer, a count_tokens answer and garbage', () => {
+    const nested = JSON.stringify({ model: 'gpt-4o-mini', choices: [{ usage: { prompt_tokens: 1, completion_tokens: 1 } }] });
+    expect(usageFromText('openai-chat', nested)).toBeUndefined();
+    const body = JSON.stringify({ model: 'gpt-4o-mini', usage: { prompt_tokens: 10, completion_tokens: 2 } });
+    expect(usageFromText('openai-chat', body.slice(0, -1))).toBeUndefined();
+    expect(usageFromText('openai-chat', `${body},{}`)).toBeUndefined();
+    expect(usageFromText('openai-chat', '{"model":"gpt-4o-mini","usage":null}')).toBeUndefined();
+    expect(usageFromText('anthropic-count-tokens', '{"input_tokens":42}')).toBeUndefined();
+    expect(usageFromText('openai-chat', '<html>502 Bad Gateway</html>')).toBeUndefined();
   });
 });
