@@ -196,7 +196,7 @@ async function forwardWithFallbacks(
     if (ctx.stream && sent.status < 400) {
       const capture = cacheKey ? [] : undefined;
       let row!: LedgerRow;
-      await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, async (outcome) => {
+      await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, ctx.appSettings.storeContent === true, async (outcome) => {
         outcome.cache = cacheKey ? 'miss' : null;
         row = appendRow(meter, outcome, deps);
         await deps.ledger.journaled?.();

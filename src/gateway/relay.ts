@@ -48,6 +48,8 @@ export async function relayStream(
   started: number,
   /** Collects the bytes sent to the client, to cache the stream. */
   capture: Buffer[] | undefined,
+  /** The generated text is wanted even when the usage came (review samples). */
+  withText: boolean,
   /** Called with the outcome before the response ends: the row is recorded before the client sees the end. */
   beforeEnd: (outcome: Outcome) => Promise<void>,
 ): Promise<Outcome> {
@@ -101,7 +103,7 @@ export async function relayStream(
   }
   if (clientGone) errorCode = 'client_closed';
   res.off('close', onClose);
-  const seen = reader.result();
+  const seen = reader.result(withText);
   const outcome: Outcome = {
     status: sent.status,
     errorCode: seen.complete ? null : (errorCode ?? 'incomplete_stream'),

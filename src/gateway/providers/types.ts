@@ -66,8 +66,10 @@ export interface StreamUsageReader {
    * What was seen so far. `usage` holds the reported usage (possibly partial, e.g. Anthropic's input
    * from message_start without message_delta's output); `complete` is true once the final usage
    * event arrived; `outputText` is the generated text seen, to estimate output when usage is missing.
+   * With `withText` false, a reader may leave the text out ('') once the usage is complete: nothing
+   * is estimated then, and finding the text in every event is most of a stream's metering.
    */
-  result(): { usage?: Usage; complete: boolean; model?: string; outputText: string };
+  result(withText?: boolean): { usage?: Usage; complete: boolean; model?: string; outputText: string };
 }
 
 /** Usage extraction for one dialect, from a JSON body or an SSE stream. */

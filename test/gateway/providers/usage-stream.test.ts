@@ -178,4 +178,15 @@ describe('chat stream text', () => {
     expect(seen.complete).toBe(true);
     expect(seen.outputText).toBe('one two three');
   });
+
+  it('leaves the text out only when asked to and the usage came: a cut stream still has it to estimate from', () => {
+    const body = event({ content: 'one ' }) + event({ content: 'two' });
+    const done = USAGE_READERS['openai-chat'].streamReader();
+    done.push(bytes(body + CHAT_USAGE_TAIL));
+    expect(done.result(false)).toMatchObject({ complete: true, outputText: '', usage: { input: 1, output: 1 }, model: 'gpt-4o' });
+    expect(done.result(true).outputText).toBe('one two');
+    const cut = USAGE_READERS['openai-chat'].streamReader();
+    cut.push(bytes(body));
+    expect(cut.result(false)).toMatchObject({ complete: false, outputText: 'one two' });
+  });
 });

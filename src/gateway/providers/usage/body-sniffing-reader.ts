@@ -48,8 +48,8 @@ class BodySniffingReader implements StreamUsageReader {
     this.hold(chunk);
   }
 
-  result(): ReaderResult {
-    if (this.sse) return this.sse.result();
+  result(withText = true): ReaderResult {
+    if (this.sse) return this.sse.result(withText);
     if (this.parsed?.bytes === this.heldBytes) return this.parsed.result;
     const result = this.readJson();
     this.parsed = { bytes: this.heldBytes, result };

@@ -36,14 +36,21 @@ function choicesText(choices: unknown, field: 'message' | 'delta', out: string[]
   }
 }
 
+/** Characters of unread chunks a stream holds before reading their text (bounds a long stream's memory). */
+const UNREAD_LIMIT = 256 * 1024;
+
 /**
  * Chat Completions stream: `data: {chunk}` events then `data: [DONE]`. With `stream_options.include_usage`
  * the last chunk has `"choices":[]` and the `usage` (earlier chunks carry `"usage":null`). Content deltas
- * are read by lexing the `delta` object only; only a chunk whose `usage` is an object is JSON-parsed.
+ * are read by lexing the `delta` object only, and only when the text is needed (the usage never came,
+ * or the caller wants it): chunks wait unread, up to UNREAD_LIMIT characters. Only a chunk whose
+ * `usage` is an object is JSON-parsed.
  */
 class ChatStreamReader implements StreamUsageReader {
   private readonly sse = new SseDecoder((_event, data) => this.onData(data));
   private readonly text: string[] = [];
+  private unread: string[] = [];
+  private unreadChars = 0;
   private usage?: Usage;
   private model?: string;
 
@@ -51,8 +58,17 @@ class ChatStreamReader implements StreamUsageReader {
     this.sse.push(chunk);
   }
 
-  result(): ReturnType<StreamUsageReader['result']> {
-    return { usage: this.usage, complete: this.usage !== undefined, model: this.model, outputText: this.text.join('') };
+  result(withText = true): ReturnType<StreamUsageReader['result']> {
+    const complete = this.usage !== undefined;
+    if (complete && !withText) return { usage: this.usage, complete, model: this.model, outputText: '' };
+    this.readUnread();
+    return { usage: this.usage, complete, model: this.model, outputText: this.text.join('') };
+  }
+
+  private readUnread(): void {
+    for (const data of this.unread) collectDeltaText(data, DELTA_KEYS, this.text);
+    this.unread = [];
+    this.unreadChars = 0;
   }
 
   private onData(data: string): void {
@@ -67,10 +83,13 @@ class ChatStreamReader implements StreamUsageReader {
       }
       const usage = chatUsage(chunk?.usage);
       if (usage) this.usage = usage;
+      this.readUnread();
       choicesText(chunk?.choices, 'delta', this.text);
       return;
     }
-    collectDeltaText(data, DELTA_KEYS, this.text);
+    this.unread.push(data);
+    this.unreadChars += data.length;
+    if (this.unreadChars > UNREAD_LIMIT) this.readUnread();
   }
 }
 
