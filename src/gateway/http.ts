@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { GatewayError } from './errors.js';
 
 /** Reads a request body up to `limit` bytes; beyond it, a 413 without reading the rest. */
@@ -8,21 +9,29 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.resume();
     return Promise.reject(new GatewayError(413, 'payload_too_large', `request body over the ${limit}-byte limit`));
   }
+  return readAll(req, limit);
+}
+
+/**
+ * Reads a stream to its end, up to `limit` bytes (a 413 beyond it). Listeners and one promise: an
+ * async iterator costs a promise per chunk and more listeners.
+ */
+export function readAll(stream: Readable, limit = Infinity): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
+        stream.removeAllListeners('data');
+        stream.resume();
         reject(new GatewayError(413, 'payload_too_large', `request body over the ${limit}-byte limit`));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    stream.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    stream.on('error', reject);
   });
 }
 

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { responseText } from '../tokens/body-text.js';
 import { GatewayError } from './errors.js';
+import { readAll } from './http.js';
 import type { SentRequest } from './forward.js';
 import type { Outcome } from './meter.js';
 import { OpenAIUsageChunkFilter, USAGE_READERS, usageFromText } from './providers/index.js';
@@ -8,9 +10,7 @@ import type { Dialect } from './providers/types.js';
 
 /** Non-streaming (and error) answers: read whole, take usage from the JSON. */
 export async function readBuffered(sent: SentRequest, dialect: Dialect, provider: string, started: number): Promise<{ outcome: Outcome; raw: Buffer }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of sent.body) chunks.push(chunk as Buffer);
-  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const raw = sent.body instanceof Readable ? await readAll(sent.body) : await collect(sent.body);
   const text = raw.toString('utf8');
   let report = sent.status < 400 ? usageFromText(dialect, text) : undefined;
   let json: unknown;
@@ -124,6 +124,13 @@ export async function relayStream(
     res.uncork();
   }
   return outcome;
+}
+
+/** The simulator's bodies (generators), whole. */
+async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 function drained(res: ServerResponse): Promise<void> {

@@ -16,11 +16,11 @@ function fromJson(body: unknown): UsageReport | undefined {
   return usage ? { usage, model: str(b?.model) } : undefined;
 }
 
-/** Text of the choices of a completion (`message`) or of a chunk (`delta`). */
-function choicesText(choices: unknown, field: 'message' | 'delta', out: string[]): void {
+/** Text of the choices of a completion. */
+function choicesText(choices: unknown, out: string[]): void {
   if (!Array.isArray(choices)) return;
   for (const choice of choices) {
-    const m = obj(obj(choice)?.[field]);
+    const m = obj(obj(choice)?.message);
     if (!m) continue;
     for (const key of TEXT_FIELDS) {
       const text = m[key];
@@ -79,14 +79,12 @@ class ChatStreamReader implements StreamUsageReader {
       try {
         chunk = obj(JSON.parse(data));
       } catch {
-        return;
+        // not JSON after all: no usage, and its text is read as far as it goes
       }
       const usage = chatUsage(chunk?.usage);
       if (usage) this.usage = usage;
-      this.readUnread();
-      choicesText(chunk?.choices, 'delta', this.text);
-      return;
     }
+    // Its text (if any: usage chunks usually have no choices) is read with the others, in order.
     this.unread.push(data);
     this.unreadChars += data.length;
     if (this.unreadChars > UNREAD_LIMIT) this.readUnread();
@@ -97,7 +95,7 @@ export const openaiChatUsage: DialectUsage = {
   fromJson,
   textOf(body) {
     const out: string[] = [];
-    choicesText(obj(body)?.choices, 'message', out);
+    choicesText(obj(body)?.choices, out);
     return out.join('');
   },
   sseReader: () => new ChatStreamReader(),
