@@ -2,8 +2,10 @@
 // node:http + undici proxy (the floor), and through Burnrate (keys, metering, ledger on), unloaded
 // and at 10 and 50 connections, streaming and not, with ~2 KB bodies. Prints one table.
 // Options: BENCH_SECONDS (default 2 per run), BENCH_ROUNDS (default 3 runs per cell, medians reported),
-// BENCH_SOAK=60 adds an RSS soak of that many seconds.
+// BENCH_SOAK=60 adds an RSS soak of that many seconds. The load comes from `wrk` when it is installed
+// (BENCH_LOADGEN=node forces the Node generator of load.mjs).
 import { load as runLoad } from './load.mjs';
+import { loadWrk, wrkAvailable } from './load-wrk.mjs';
 import { fork, spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK = Number(process.env.BENCH_SOAK ?? 0);
+const WRK = process.env.BENCH_LOADGEN !== 'node' && wrkAvailable();
 const here = new URL('.', import.meta.url).pathname;
 const bin = join(here, '..', 'bin', 'burnrate.js');
 const children = [];
@@ -59,13 +62,15 @@ function body(i, stream, fixed = false) {
 }
 
 async function load(url, key, stream, connections, fixed = false, seconds = SECONDS) {
-  const result = await runLoad({
+  const options = {
     url: `${url}/v1/chat/completions`,
     connections,
     seconds,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key ?? 'none'}` },
-    makeBody: (i) => body(i, stream, fixed),
-  });
+  };
+  const result = WRK
+    ? await loadWrk({ ...options, bodyParts: body('BENCH_I', stream, fixed).split('BENCH_I') })
+    : await runLoad({ ...options, makeBody: (i) => body(i, stream, fixed) });
   if (result.failed > 0) console.error(`  warning: ${url}: ${result.failed} failed requests`);
   return result;
 }
@@ -139,7 +144,8 @@ async function main() {
   const headers = ['target', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', '+p50 vs direct', '+p99 vs direct', 'vs floor'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-  console.log(`\nBurnrate gateway benchmark — ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, median of ${ROUNDS} rounds of ${SECONDS} s per cell\n`);
+  const generator = WRK ? 'load from wrk (1 thread)' : 'load from the Node generator (bench/load.mjs)';
+  console.log(`\nBurnrate gateway benchmark — ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, ${generator}, median of ${ROUNDS} rounds of ${SECONDS} s per cell\n`);
   console.log(line(headers));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));
