@@ -1,6 +1,6 @@
 // The load generator in C: `wrk` (Debian package `wrk`), when installed. On a 2-core machine that also
-// runs the upstream and the proxies, the Node generator (load.mjs) takes ~130 µs of CPU per request,
-// as much as a proxy; wrk takes a few, so the figures measure the proxies rather than the client.
+// runs the upstream and the proxies, the Node generator (load.mjs) takes 130-160 µs of CPU per request,
+// half as much as a proxy; wrk ~35 µs, so the figures measure the proxies rather than the client.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
