@@ -5,7 +5,7 @@ import { GatewayError } from './errors.js';
 import { readAll } from './http.js';
 import type { SentRequest } from './forward.js';
 import type { Outcome } from './meter.js';
-import { OpenAIUsageChunkFilter, USAGE_READERS, usageFromText } from './providers/index.js';
+import { DeferredStreamReader, OpenAIUsageChunkFilter, USAGE_READERS, usageFromText } from './providers/index.js';
 import type { Dialect } from './providers/types.js';
 
 /** Non-streaming (and error) answers: read whole, take usage from the JSON. */
@@ -53,8 +53,12 @@ export async function relayStream(
   /** Called with the outcome before the response ends: the row is recorded before the client sees the end. */
   beforeEnd: (outcome: Outcome) => Promise<void>,
 ): Promise<Outcome> {
-  const reader = USAGE_READERS[dialect].streamReader();
+  const usage = USAGE_READERS[dialect];
   const filter = hideUsageChunk ? new OpenAIUsageChunkFilter() : undefined;
+  // The filter parses the usage chunk it hides: the stream's events are then decoded only if needed.
+  const reader = filter
+    ? new DeferredStreamReader(() => usage.streamReader(), () => (filter.hidden ? usage.fromJson(filter.hidden) : undefined))
+    : usage.streamReader();
   // `sent.headers` is the forwarder's own copy of the upstream's headers: completed in place.
   sent.headers['cache-control'] = 'no-cache';
   res.writeHead(sent.status, Object.assign(sent.headers, headers));

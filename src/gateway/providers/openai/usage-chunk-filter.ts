@@ -34,6 +34,11 @@ export class OpenAIUsageChunkFilter {
   private readonly boundaries = new EventBoundaries();
   private readonly ends: number[] = [];
   private pending: Buffer = EMPTY;
+  /** The last usage-only chunk hidden, parsed: the stream's usage, read once for both jobs. */
+  hidden: Record<string, unknown> | undefined;
+  private readonly onHidden = (chunk: Record<string, unknown>) => {
+    this.hidden = chunk;
+  };
 
   push(chunk: Uint8Array): Uint8Array {
     const from = this.pending.length;
@@ -47,7 +52,7 @@ export class OpenAIUsageChunkFilter {
     }
     const last = ends[ends.length - 1]!;
     this.pending = last === buf.length ? EMPTY : buf.subarray(last);
-    const out = strip(buf, last, ends);
+    const out = strip(buf, last, ends, this.onHidden);
     return out === buf && from === 0 ? chunk : out;
   }
 
@@ -55,7 +60,7 @@ export class OpenAIUsageChunkFilter {
     const rest = this.pending;
     this.pending = EMPTY;
     if (rest.length === 0) return EMPTY;
-    return strip(rest, rest.length, [rest.length]);
+    return strip(rest, rest.length, [rest.length], this.onHidden);
   }
 }
 
@@ -81,8 +86,8 @@ function nextUsageObject(text: string, from: number): number {
   return -1;
 }
 
-/** `buf[0, last)` without its usage-only events; `ends` are the event ends within it. */
-function strip(buf: Buffer, last: number, ends: readonly number[]): Buffer {
+/** `buf[0, last)` without its usage-only events (each handed to `hidden`); `ends` are the event ends within it. */
+function strip(buf: Buffer, last: number, ends: readonly number[], hidden: (chunk: Record<string, unknown>) => void): Buffer {
   const text = buf.toString('latin1', 0, last);
   let hit = nextUsageObject(text, 0);
   if (hit === -1) return last === buf.length ? buf : buf.subarray(0, last);
@@ -92,7 +97,11 @@ function strip(buf: Buffer, last: number, ends: readonly number[]): Buffer {
     while (ends[k]! <= hit) k++;
     const start = k === 0 ? 0 : ends[k - 1]!;
     const end = ends[k]!;
-    if (isUsageOnlyEvent(buf.toString('utf8', start, end))) (drops ??= []).push([start, end]);
+    const usageOnly = usageOnlyChunk(buf.toString('utf8', start, end));
+    if (usageOnly) {
+      hidden(usageOnly);
+      (drops ??= []).push([start, end]);
+    }
     hit = nextUsageObject(text, end);
   }
   if (!drops) return last === buf.length ? buf : buf.subarray(0, last);
@@ -106,8 +115,8 @@ function strip(buf: Buffer, last: number, ends: readonly number[]): Buffer {
   return kept.length === 1 ? kept[0]! : Buffer.concat(kept);
 }
 
-/** An SSE event whose data is a chunk with no choices and a usage object. */
-function isUsageOnlyEvent(event: string): boolean {
+/** The chunk of an SSE event whose data is a chunk with no choices and a usage object, parsed; else undefined. */
+function usageOnlyChunk(event: string): Record<string, unknown> | undefined {
   const data: string[] = [];
   for (const line of event.split(/\r\n|\r|\n/)) {
     if (line.startsWith('data:')) data.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
@@ -116,10 +125,10 @@ function isUsageOnlyEvent(event: string): boolean {
   try {
     chunk = JSON.parse(data.join('\n'));
   } catch {
-    return false;
+    return undefined;
   }
-  if (typeof chunk !== 'object' || chunk === null) return false;
+  if (typeof chunk !== 'object' || chunk === null) return undefined;
   const { choices, usage } = chunk as { choices?: unknown; usage?: unknown };
   const noChoices = choices == null || (Array.isArray(choices) && choices.length === 0);
-  return noChoices && typeof usage === 'object' && usage !== null;
+  return noChoices && typeof usage === 'object' && usage !== null ? (chunk as Record<string, unknown>) : undefined;
 }
