@@ -20,7 +20,7 @@ import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { readBuffered, relayStream } from './relay.js';
 import { withIncludeUsage } from './providers/openai/usage-chunk-filter.js';
 import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type RequestNeeds } from './request.js';
-import { checkLimits, controlsOff, countRepeat, needsSettling, NO_HEADERS, reserveBudget, settle, unbudgeted, type Admitted, type ControlDeps } from './spend-controls.js';
+import { checkLimits, controlsOff, countRepeat, NO_HEADERS, reserveBudget, settle, unbudgeted, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 import { requestId } from '../util/request-id.js';
 import { digest } from '../util/digest.js';
@@ -255,7 +255,7 @@ function appendRow(meter: MeterInput, outcome: Outcome, deps: GatewayDeps): Ledg
 
 /** Settles the budget reservation to the row's cost; undefined when there is nothing to settle. */
 function settleRow(row: LedgerRow, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<void> | undefined {
-  if (!admitted || !needsSettling(deps, admitted, app)) return undefined;
+  if (!admitted) return undefined;
   const upstreamError = row.status >= 500 || row.status === 429;
   return settle(deps, admitted, row.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());
 }

@@ -181,15 +181,18 @@ function budgetError(a: AppliedBudget, spentNano: number, reservedNano: number, 
   );
 }
 
-/** Whether a request's answer has anything to settle: a reservation, a rate window, the loop breaker. */
-export function needsSettling(deps: ControlDeps, admitted: Admitted, app: AppSettings): boolean {
-  return admitted.admission.applied.length > 0 || deps.rates.active || loopSettingsOf(deps, app).enabled;
+/**
+ * After the answer: settle the reservation to the real cost, count rate windows, feed the breaker,
+ * alert. Undefined, with nothing to await, when there is nothing to settle (no reservation, no rate
+ * limit, loop breaker off).
+ */
+export function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> | undefined {
+  const loopSettings = loopSettingsOf(deps, app);
+  if (admitted.admission.applied.length === 0 && !deps.rates.active && !loopSettings.enabled) return undefined;
+  return settleCounters(deps, admitted, keyId, loopSettings, costNano, tokens, upstreamError, now);
 }
 
-/** After the answer (when `needsSettling`): settle the reservation to the real cost, count rate windows, feed the breaker, alert. */
-export async function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
-  if (!needsSettling(deps, admitted, app)) return;
-  const loopSettings = loopSettingsOf(deps, app);
+async function settleCounters(deps: ControlDeps, admitted: Admitted, keyId: string, loopSettings: ReturnType<typeof loopSettingsOf>, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
   // Independent counters, updated at once: with Redis they share one round trip.
   const [, , tripped] = await Promise.all([
     deps.budgets.settle(admitted.admission, costNano),

@@ -146,61 +146,40 @@ function collectInObject(json: string, start: number, keys: ReadonlySet<string>,
   return n;
 }
 
-/** Index after the object or array opening at `start` (strings skipped), or -1 when it is cut off. */
-function containerEnd(json: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 34) {
-      i = stringEnd(json, i + 1);
-      if (i === -1) return -1;
-    } else if (c === 123 || c === 91) depth++;
-    else if ((c === 125 || c === 93) && --depth === 0) return i + 1;
-  }
-  return -1;
-}
-
-/** True when `json` from `from` on closes exactly one object and then ends: what a last member of the outermost object is followed by. */
-function closesOuterObject(json: string, from: number): boolean {
+/**
+ * Index just after the bracket that closes the container `from` is inside of (strings skipped; nested
+ * containers opened and closed on the way), or -1 when the text ends first.
+ */
+function closingEnd(json: string, from: number): number {
   let depth = 0;
   for (let i = from; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (c === 34) {
       i = stringEnd(json, i + 1);
-      if (i === -1) return false;
+      if (i === -1) return -1;
     } else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) {
-      if (--depth >= 0) continue;
-      if (c !== 125) return false;
-      for (let j = i + 1; j < json.length; j++) if (!isSpace(json.charCodeAt(j))) return false;
-      return true;
-    }
+    else if ((c === 125 || c === 93) && --depth < 0) return i + 1;
   }
-  return false;
+  return -1;
 }
 
 /**
  * The object value of `key` in the outermost object of a JSON text, parsed alone, when it is the last
  * `"key":{` of the text (where providers put `usage`: after the content). Undefined when there is none,
- * when the last one is nested deeper, or when it does not parse; callers then parse the whole text.
+ * when the last one is nested deeper (what follows it must close the outermost object and end), or
+ * when it does not parse; callers then parse the whole text.
  */
 export function lastOuterObject(json: string, key: string): Record<string, unknown> | undefined {
-  const tail = key + '"';
-  for (let at = json.lastIndexOf(tail); at > 0; at = json.lastIndexOf(tail, at - 1)) {
-    if (json.charCodeAt(at - 1) !== 34 /* " */) continue;
-    let p = at + tail.length;
-    while (isSpace(json.charCodeAt(p))) p++;
-    if (json.charCodeAt(p) !== 58 /* : */) continue;
-    p++;
-    while (isSpace(json.charCodeAt(p))) p++;
-    if (json.charCodeAt(p) !== 123 /* { */) continue;
-    const end = containerEnd(json, p);
-    if (end === -1 || !closesOuterObject(json, end)) return undefined;
-    try {
-      return JSON.parse(json.slice(p, end)) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
+  let start = -1;
+  for (let v = valueOf(json, key); v !== -1; v = valueOf(json, key, v)) if (json.charCodeAt(v) === 123 /* { */) start = v;
+  if (start === -1) return undefined;
+  const end = closingEnd(json, start + 1);
+  const outerEnd = end === -1 ? -1 : closingEnd(json, end);
+  if (outerEnd === -1 || json.charCodeAt(outerEnd - 1) !== 125 /* } */) return undefined;
+  for (let i = outerEnd; i < json.length; i++) if (!isSpace(json.charCodeAt(i))) return undefined;
+  try {
+    return JSON.parse(json.slice(start, end)) as Record<string, unknown>;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
