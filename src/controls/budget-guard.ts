@@ -59,6 +59,8 @@ export function counterItem(budget: Budget, value: string, window: PeriodWindow,
 export class BudgetGuard {
   /** One rebuild per counter; concurrent first requests wait for the same one. */
   private readonly seeded = new Map<string, Promise<void>>();
+  /** Counters whose rebuild finished: nothing to wait for (an await per budget per request otherwise). */
+  private readonly ready = new Set<string>();
   /** Counters seen, for status of per-value budgets (e.g. each customer). */
   private readonly seen = new Map<string, AppliedBudget>();
   /** Each budget's current period, reused until it ends (time-zone maths is slow). */
@@ -123,6 +125,9 @@ export class BudgetGuard {
     if (!done) {
       const rebuilding = this.rebuild(a);
       this.seeded.set(a.item.key, rebuilding);
+      rebuilding.then(() => {
+        if (this.seeded.get(a.item.key) === rebuilding) this.ready.add(a.item.key);
+      }, () => {});
       // A rebuild that failed (the ledger database or Redis unreachable) is retried by the next request.
       rebuilding.catch(() => {
         if (this.seeded.get(a.item.key) === rebuilding) this.seeded.delete(a.item.key);
@@ -148,7 +153,7 @@ export class BudgetGuard {
   async admit(subject: BudgetSubject, worstCaseNano: number, now: number): Promise<Admission> {
     const applied = this.applicable(subject, now);
     for (const a of applied) {
-      await this.seed(a);
+      if (!this.ready.has(a.item.key)) await this.seed(a);
       this.seen.set(a.item.key, a);
     }
     const hard = applied.filter((a) => a.budget.mode === 'hard');
@@ -179,6 +184,7 @@ export class BudgetGuard {
   /** Forgets which counters were rebuilt, so they are rebuilt again (Redis came back empty). */
   forgetSeeds(): void {
     this.seeded.clear();
+    this.ready.clear();
   }
 
   async release(admission: Admission & { ok: true }): Promise<void> {

@@ -70,6 +70,11 @@ export class RateLimiter {
     return { ok: true, headers };
   }
 
+  /** True when a limit counts tokens or dollars: only then is there anything to record after a request. */
+  get countsUsage(): boolean {
+    return this.limits().some((l) => l.tokensPerMinute || l.usdPerHour);
+  }
+
   /** Counts a finished request's tokens and dollars against its windows. */
   async record(subject: RateSubject, tokens: number, costNano: number, now: number): Promise<void> {
     for (const limit of this.limits()) {

@@ -24,7 +24,7 @@ export async function handleEmbeddingsWithCache(
   ttlSeconds: number,
   rateHeaders: Readonly<Record<string, string>>,
   /** Counts the request against the loop breaker: only when it goes upstream. */
-  countUpstream: () => Promise<void>,
+  countUpstream: () => Promise<void> | undefined,
   deps: GatewayDeps,
 ): Promise<void> {
   const { body } = ctx;

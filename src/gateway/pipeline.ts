@@ -117,7 +117,8 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, body, decision.model, bodyHash());
     if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
     if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
-    if (controlled) await countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);
+    const counting = controlled ? countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now) : undefined;
+    if (counting) await counting;
 
     await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
   } catch (err) {

@@ -81,25 +81,28 @@ function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app:
  */
 export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Readonly<Record<string, string>>> {
   const settings = loopSettingsOf(deps, app);
-  if (!settings.enabled && !deps.rates.active) return NO_HEADERS;
   // Asked at once (with Redis: one round trip); a refused attempt counts against the rate limit either way.
   const [verdict, rate] = await Promise.all([
     settings.enabled ? deps.breaker.tripped(keyId, bodyHash(), settings, now) : undefined,
-    deps.rates.check(subjectBase, now),
+    deps.rates.active ? deps.rates.check(subjectBase, now) : undefined,
   ]);
   if (verdict && !verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
-  if (!rate.ok) {
+  if (rate && !rate.ok) {
     throw new GatewayError(429, 'rate_limited', `rate limit reached: ${rate.reason}`, undefined, { ...rate.headers, 'retry-after': String(rate.retryAfterSeconds ?? 1) });
   }
-  return rate.headers;
+  return rate?.headers ?? NO_HEADERS;
 }
 
-/** Counts a request that is going upstream (not a cache hit) against the loop breaker. */
-export async function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: () => string, now: number): Promise<void> {
+/**
+ * Counts a request that is going upstream (not a cache hit) against the loop breaker. Undefined,
+ * with nothing to await, when the breaker is off.
+ */
+export function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: () => string, now: number): Promise<void> | undefined {
   const settings = loopSettingsOf(deps, app);
-  if (!settings.enabled) return;
-  const verdict = await deps.breaker.count(keyId, bodyHash(), settings, now);
-  if (!verdict.ok) throw loopError(deps, verdict, appName, keyId, now);
+  if (!settings.enabled) return undefined;
+  return deps.breaker.count(keyId, bodyHash(), settings, now).then((verdict) => {
+    if (!verdict.ok) throw loopError(deps, verdict, appName, keyId, now);
+  });
 }
 
 /**
@@ -193,34 +196,36 @@ export function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app
 }
 
 async function settleCounters(deps: ControlDeps, admitted: Admitted, keyId: string, loopSettings: ReturnType<typeof loopSettingsOf>, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
-  // Independent counters, updated at once: with Redis they share one round trip.
+  // Independent counters, updated at once (with Redis they share one round trip); the ones with
+  // nothing to count are not called: each call is a promise and a turn of the microtask queue.
+  const { admission } = admitted;
   const [, , tripped] = await Promise.all([
-    deps.budgets.settle(admitted.admission, costNano),
-    deps.rates.record(admitted.subject, tokens, costNano, now),
-    deps.breaker.outcome(keyId, upstreamError, loopSettings, now),
+    admission.applied.length > 0 ? deps.budgets.settle(admission, costNano) : undefined,
+    deps.rates.countsUsage ? deps.rates.record(admitted.subject, tokens, costNano, now) : undefined,
+    loopSettings.enabled ? deps.breaker.outcome(keyId, upstreamError, loopSettings, now) : false,
   ]);
   if (tripped) {
     deps.alerts.raise('loop_detected', `errors:${keyId}:${now}`, `app ${admitted.subject.app}: ${loopSettings.maxConsecutiveErrors} upstream errors in a row; key ${keyId} paused for ${loopSettings.cooldownSeconds} s`, { app: admitted.subject.app, keyId });
   }
-  await alertOnThresholds(deps, admitted.admission, costNano, now);
-}
-
-async function alertOnThresholds(deps: ControlDeps, admission: Admission & { ok: true }, costNano: number, now: number): Promise<void> {
   for (const a of admission.applied) {
     // This runs after every request: a hard budget's level comes from its reservation (what was spent
-    // then, plus this request's cost; no read), and the full status only when an alert is due.
+    // then, plus this request's cost; no read), and the full status only when an alert may be due.
     const reserved = admission.levels?.get(a.item.key);
     const level = reserved ? levelOf(a, now, { spentNano: reserved.spentNano + costNano, reservedNano: 0 }) : await deps.budgets.level(a, now);
     const projecting = a.budget.period !== 'rolling' && level.projectedNano > a.item.limitNano && now - a.window.start > 3_600_000;
-    if (!projecting && !a.budget.alertAt.some((t) => level.usedShare >= t)) continue;
-    const status = await deps.budgets.statusOf(a, now);
-    const base = `budget:${a.budget.id}:${a.value}:${a.window.key}`;
-    for (const t of a.budget.alertAt) {
-      if (status.usedShare < t) continue;
-      deps.alerts.raise('budget_threshold', `${base}:${t}`, `budget "${a.budget.id}" (${a.budget.scope} ${a.value}) reached ${Math.round(t * 100)} % of $${a.budget.limitUsd}: $${status.spentUsd.toFixed(2)} spent`, { ...status, threshold: t });
-    }
-    if (a.budget.period !== 'rolling' && status.projectedUsd > a.budget.limitUsd && now - a.window.start > 3_600_000) {
-      deps.alerts.raise('budget_projection', `${base}:projection`, `budget "${a.budget.id}" (${a.budget.scope} ${a.value}) is projected to reach $${status.projectedUsd.toFixed(2)} by ${status.resetsAt}, over its $${a.budget.limitUsd} limit`, { ...status });
-    }
+    if (projecting || a.budget.alertAt.some((t) => level.usedShare >= t)) await alertOnThresholds(deps, a, now);
+  }
+}
+
+/** Raises the budget's threshold and projection alerts that are due (each fires once per period). */
+async function alertOnThresholds(deps: ControlDeps, a: AppliedBudget, now: number): Promise<void> {
+  const status = await deps.budgets.statusOf(a, now);
+  const base = `budget:${a.budget.id}:${a.value}:${a.window.key}`;
+  for (const t of a.budget.alertAt) {
+    if (status.usedShare < t) continue;
+    deps.alerts.raise('budget_threshold', `${base}:${t}`, `budget "${a.budget.id}" (${a.budget.scope} ${a.value}) reached ${Math.round(t * 100)} % of $${a.budget.limitUsd}: $${status.spentUsd.toFixed(2)} spent`, { ...status, threshold: t });
+  }
+  if (a.budget.period !== 'rolling' && status.projectedUsd > a.budget.limitUsd && now - a.window.start > 3_600_000) {
+    deps.alerts.raise('budget_projection', `${base}:projection`, `budget "${a.budget.id}" (${a.budget.scope} ${a.value}) is projected to reach $${status.projectedUsd.toFixed(2)} by ${status.resetsAt}, over its $${a.budget.limitUsd} limit`, { ...status });
   }
 }
