@@ -1,6 +1,7 @@
 import type { BudgetState, CounterSnapshot, ReserveItem } from '../state/types.js';
 import type { Budget, Scope } from './budget-schema.js';
 import { hourBucket, periodWindow, rollingBuckets, type PeriodWindow } from './periods.js';
+import { andThen, type Maybe } from '../util/maybe.js';
 
 /** The attributes of a request that budgets are scoped by. */
 export interface BudgetSubject {
@@ -150,35 +151,44 @@ export class BudgetGuard {
   }
 
   /** Reserves `worstCaseNano` on every hard budget covering the request, or refuses. */
-  async admit(subject: BudgetSubject, worstCaseNano: number, now: number): Promise<Admission> {
+  admit(subject: BudgetSubject, worstCaseNano: number, now: number): Maybe<Admission> {
     const applied = this.applicable(subject, now);
+    let rebuilding: Promise<void>[] | undefined;
     for (const a of applied) {
-      if (!this.ready.has(a.item.key)) await this.seed(a);
+      if (!this.ready.has(a.item.key)) (rebuilding ??= []).push(this.seed(a));
       this.seen.set(a.item.key, a);
     }
+    return rebuilding ? Promise.all(rebuilding).then(() => this.reserve(applied, worstCaseNano)) : this.reserve(applied, worstCaseNano);
+  }
+
+  private reserve(applied: AppliedBudget[], worstCaseNano: number): Maybe<Admission> {
     const hard = applied.filter((a) => a.budget.mode === 'hard');
     if (hard.length === 0) return { ok: true, reservationId: undefined, applied };
-    const result = await this.state.reserve(
-      hard.map((a) => ({ key: a.item.key, spentKeys: a.item.spentKeys, spendKey: a.item.spendKey, limitNano: a.item.limitNano, amountNano: worstCaseNano })),
-      this.leaseMs,
-    );
-    if (result.ok) {
-      const levels = new Map(hard.map((a, i) => [a.item.key, result.levels[i]!]));
-      return { ok: true, reservationId: result.reservationId, applied, levels };
-    }
-    const refusedBy = hard.find((a) => a.item.key === result.key)!;
-    return { ok: false, refusedBy, spentNano: result.spentNano, reservedNano: result.reservedNano };
+    const items = hard.map((a) => ({ key: a.item.key, spentKeys: a.item.spentKeys, spendKey: a.item.spendKey, limitNano: a.item.limitNano, amountNano: worstCaseNano }));
+    return andThen(this.state.reserve(items, this.leaseMs), (result): Admission => {
+      if (result.ok) {
+        const levels = new Map(hard.map((a, i) => [a.item.key, result.levels[i]!]));
+        return { ok: true, reservationId: result.reservationId, applied, levels };
+      }
+      const refusedBy = hard.find((a) => a.item.key === result.key)!;
+      return { ok: false, refusedBy, spentNano: result.spentNano, reservedNano: result.reservedNano };
+    });
   }
 
   /** Books the real cost: hard budgets through their reservation, soft ones directly. */
-  async settle(admission: Admission & { ok: true }, actualNano: number): Promise<void> {
+  settle(admission: Admission & { ok: true }, actualNano: number): Maybe<void> {
     // A reservation that is gone (lease ended on a very long stream, Redis lost its data) still spent
     // money: book it directly, so the counter never falls behind the ledger.
-    const settled = admission.reservationId ? await this.state.settle(admission.reservationId, actualNano) : false;
-    for (const a of admission.applied) {
-      const booked = a.budget.mode === 'hard' && settled;
-      if (!booked && actualNano > 0) await this.state.add(a.item.spendKey ?? a.item.key, actualNano);
-    }
+    return andThen(admission.reservationId ? this.state.settle(admission.reservationId, actualNano) : false, (settled) => {
+      const pending: Promise<void>[] = [];
+      for (const a of admission.applied) {
+        const booked = a.budget.mode === 'hard' && settled;
+        if (booked || actualNano <= 0) continue;
+        const added = this.state.add(a.item.spendKey ?? a.item.key, actualNano);
+        if (added instanceof Promise) pending.push(added);
+      }
+      return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;
+    });
   }
 
   /** Forgets which counters were rebuilt, so they are rebuilt again (Redis came back empty). */

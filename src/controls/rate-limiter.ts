@@ -1,5 +1,6 @@
 import type { WindowState } from '../state/types.js';
 import type { RateLimit } from './limits-schema.js';
+import { andThen, type Maybe } from '../util/maybe.js';
 
 export interface RateSubject {
   app: string;
@@ -40,34 +41,54 @@ export class RateLimiter {
     return this.limits().length > 0;
   }
 
-  async check(subject: RateSubject, now: number): Promise<RateDecision> {
+  check(subject: RateSubject, now: number): Maybe<RateDecision> {
     const headers: Record<string, string> = {};
-    for (const limit of this.limits()) {
-      const value = valueOf(limit, subject);
-      if (value === undefined) continue;
-      const base = `rl:${limit.scope}:${value}`;
-      if (limit.tokensPerMinute) {
-        const used = await this.state.peek(`${base}:tpm`, MINUTE, now);
-        headers['x-ratelimit-limit-tokens'] = String(limit.tokensPerMinute);
-        headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, limit.tokensPerMinute - used));
-        if (used >= limit.tokensPerMinute) return { ok: false, reason: `${limit.tokensPerMinute} tokens per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers };
-      }
-      if (limit.usdPerHour) {
-        const spent = await this.state.peek(`${base}:usd`, HOUR, now);
-        if (spent >= limit.usdPerHour * 1e9) return { ok: false, reason: `$${limit.usdPerHour} per hour for ${limit.scope} ${value}`, retryAfterSeconds: 360, headers };
-      }
-      if (limit.requestsPerMinute) {
-        // One counter call: the attempt is counted, then refused if it went over (refused attempts
-        // count too, so a client that keeps hammering stays limited).
-        const after = await this.state.hit(`${base}:rpm`, 1, MINUTE, now);
-        headers['x-ratelimit-limit-requests'] = String(limit.requestsPerMinute);
-        headers['x-ratelimit-remaining-requests'] = String(Math.max(0, limit.requestsPerMinute - after));
-        if (after > limit.requestsPerMinute) {
-          return { ok: false, reason: `${limit.requestsPerMinute} requests per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers };
+    const limits = this.limits();
+    // Limit after limit, each step at once on in-process state; the first refusal ends the check.
+    const from = (i: number): Maybe<RateDecision> => {
+      for (; i < limits.length; i++) {
+        const refusal = this.checkOne(limits[i]!, subject, headers, now);
+        if (refusal instanceof Promise) {
+          const next = i + 1;
+          return refusal.then((r) => r ?? from(next));
         }
+        if (refusal) return refusal;
       }
-    }
-    return { ok: true, headers };
+      return { ok: true, headers };
+    };
+    return from(0);
+  }
+
+  /** One limit: its tokens and dollars windows, then counts the attempt. A refusal, or undefined. */
+  private checkOne(limit: RateLimit, subject: RateSubject, headers: Record<string, string>, now: number): Maybe<RateDecision | undefined> {
+    const value = valueOf(limit, subject);
+    if (value === undefined) return undefined;
+    const base = `rl:${limit.scope}:${value}`;
+    const requests = (): Maybe<RateDecision | undefined> => {
+      if (!limit.requestsPerMinute) return undefined;
+      const perMinute = limit.requestsPerMinute;
+      // One counter call: the attempt is counted, then refused if it went over (refused attempts
+      // count too, so a client that keeps hammering stays limited).
+      return andThen(this.state.hit(`${base}:rpm`, 1, MINUTE, now), (after) => {
+        headers['x-ratelimit-limit-requests'] = String(perMinute);
+        headers['x-ratelimit-remaining-requests'] = String(Math.max(0, perMinute - after));
+        return after > perMinute ? { ok: false, reason: `${perMinute} requests per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers } : undefined;
+      });
+    };
+    const dollars = (): Maybe<RateDecision | undefined> => {
+      if (!limit.usdPerHour) return requests();
+      const perHour = limit.usdPerHour;
+      return andThen(this.state.peek(`${base}:usd`, HOUR, now), (spent) =>
+        spent >= perHour * 1e9 ? { ok: false, reason: `$${perHour} per hour for ${limit.scope} ${value}`, retryAfterSeconds: 360, headers } : requests(),
+      );
+    };
+    if (!limit.tokensPerMinute) return dollars();
+    const perMinute = limit.tokensPerMinute;
+    return andThen(this.state.peek(`${base}:tpm`, MINUTE, now), (used) => {
+      headers['x-ratelimit-limit-tokens'] = String(perMinute);
+      headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, perMinute - used));
+      return used >= perMinute ? { ok: false, reason: `${perMinute} tokens per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers } : dollars();
+    });
   }
 
   /** True when a limit counts tokens or dollars: only then is there anything to record after a request. */
@@ -75,14 +96,19 @@ export class RateLimiter {
     return this.limits().some((l) => l.tokensPerMinute || l.usdPerHour);
   }
 
-  /** Counts a finished request's tokens and dollars against its windows. */
-  async record(subject: RateSubject, tokens: number, costNano: number, now: number): Promise<void> {
+  /** Counts a finished request's tokens and dollars against its windows (all at once). */
+  record(subject: RateSubject, tokens: number, costNano: number, now: number): Maybe<void> {
+    const pending: Promise<unknown>[] = [];
     for (const limit of this.limits()) {
       const value = valueOf(limit, subject);
       if (value === undefined) continue;
       const base = `rl:${limit.scope}:${value}`;
-      if (limit.tokensPerMinute && tokens > 0) await this.state.hit(`${base}:tpm`, tokens, MINUTE, now);
-      if (limit.usdPerHour && costNano > 0) await this.state.hit(`${base}:usd`, costNano, HOUR, now);
+      const counted = [
+        limit.tokensPerMinute && tokens > 0 ? this.state.hit(`${base}:tpm`, tokens, MINUTE, now) : undefined,
+        limit.usdPerHour && costNano > 0 ? this.state.hit(`${base}:usd`, costNano, HOUR, now) : undefined,
+      ];
+      for (const c of counted) if (c instanceof Promise) pending.push(c);
     }
+    return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { digest } from '../util/digest.js';
+import type { Maybe } from '../util/maybe.js';
 import type { ServerResponse } from 'node:http';
 import { nanoToDecimal } from '../money/format.js';
 import { GatewayError } from './errors.js';
@@ -24,7 +25,7 @@ export async function handleEmbeddingsWithCache(
   ttlSeconds: number,
   rateHeaders: Readonly<Record<string, string>>,
   /** Counts the request against the loop breaker: only when it goes upstream. */
-  countUpstream: () => Promise<void> | undefined,
+  countUpstream: () => Maybe<void>,
   deps: GatewayDeps,
 ): Promise<void> {
   const { body } = ctx;

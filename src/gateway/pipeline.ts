@@ -23,6 +23,7 @@ import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type Re
 import { checkLimits, controlsOff, countRepeat, NO_HEADERS, reserveBudget, settle, unbudgeted, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 import { requestId } from '../util/request-id.js';
+import type { Maybe } from '../util/maybe.js';
 import { digest } from '../util/digest.js';
 import type { ReviewSampler } from './review-sampler.js';
 
@@ -93,7 +94,9 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const bodyHash = () => (hash ??= digest('sha1', raw, 'base64url'));
     // Without controls, their steps are skipped rather than awaited (each await is a turn of the microtask queue).
     const controlled = !controlsOff(deps, appSettings);
-    const rateHeaders = controlled ? await checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now) : NO_HEADERS;
+    // On in-process counters the controls answer at once: awaited only when they return a promise (Redis).
+    const limits = controlled ? checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now) : NO_HEADERS;
+    const rateHeaders = limits instanceof Promise ? await limits : limits;
     for (const name in rateHeaders) res.setHeader(name, rateHeaders[name]!);
 
     const routing = deps.config.routing;
@@ -118,7 +121,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
     if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
     const counting = controlled ? countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now) : undefined;
-    if (counting) await counting;
+    if (counting instanceof Promise) await counting;
 
     await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
   } catch (err) {
@@ -169,7 +172,8 @@ async function forwardWithFallbacks(
     const last = attempt === chain.length - 1 || performance.now() - ctx.started > routing.deadlineMs;
     const initial = resolveTarget(chain[attempt]!, deps.upstreams, deps.catalog, ctx.appSettings);
     body.model = initial.model;
-    const admitted = deps.budgets.active ? await reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now()) : unbudgeted(initial, subject, rateHeaders);
+    const reserving = deps.budgets.active ? reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now()) : unbudgeted(initial, subject, rateHeaders);
+    const admitted = reserving instanceof Promise ? await reserving : reserving;
     const target = admitted.target;
     const route = [ctx.route, attempt > 0 ? `fallback:${attempt}` : null, admitted.route].filter(Boolean).join(' ') || null;
     const meter: MeterInput = {
@@ -204,7 +208,7 @@ async function forwardWithFallbacks(
         if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
       });
       const settling = settleRow(row, admitted, ctx.appSettings, deps);
-      if (settling) await settling;
+      if (settling instanceof Promise) await settling;
       if (cacheKey && capture && !row.errorCode) await storeAnswer(deps.cache, cacheKey, ttlSeconds, 'text/event-stream', Buffer.concat(capture), row);
       return;
     }
@@ -242,7 +246,7 @@ function failedOutcome(started: number, err: GatewayError): Outcome {
 export async function record(meter: MeterInput, outcome: Outcome, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<LedgerRow> {
   const row = appendRow(meter, outcome, deps);
   const settling = settleRow(row, admitted, app, deps);
-  await (settling ? Promise.all([settling, deps.ledger.journaled?.()]) : deps.ledger.journaled?.());
+  await (settling instanceof Promise ? Promise.all([settling, deps.ledger.journaled?.()]) : deps.ledger.journaled?.());
   return row;
 }
 
@@ -255,7 +259,7 @@ function appendRow(meter: MeterInput, outcome: Outcome, deps: GatewayDeps): Ledg
 }
 
 /** Settles the budget reservation to the row's cost; undefined when there is nothing to settle. */
-function settleRow(row: LedgerRow, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<void> | undefined {
+function settleRow(row: LedgerRow, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Maybe<void> {
   if (!admitted) return undefined;
   const upstreamError = row.status >= 500 || row.status === 429;
   return settle(deps, admitted, row.keyId ?? '', app, row.costNano, row.tokensIn + row.tokensOut, upstreamError, Date.now());

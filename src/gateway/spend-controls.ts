@@ -10,6 +10,7 @@ import {
   type Admission,
   type AppliedBudget,
   type BudgetGuard,
+  type BudgetLevel,
   type BudgetSubject,
   type LoopBreaker,
   type LoopVerdict,
@@ -17,6 +18,7 @@ import {
 } from '../controls/index.js';
 import type { TokenCounter } from '../tokens/index.js';
 import { GatewayError } from './errors.js';
+import { all, andThen, type Maybe } from '../util/maybe.js';
 import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { resolveTarget, type Target } from './target.js';
 
@@ -79,28 +81,27 @@ function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app:
  * The first controls: a tripped loop breaker and rate limits. Returns the rate-limit headers to
  * answer with; throws the refusal.
  */
-export async function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Promise<Readonly<Record<string, string>>> {
+export function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Maybe<Readonly<Record<string, string>>> {
   const settings = loopSettingsOf(deps, app);
   // Asked at once (with Redis: one round trip); a refused attempt counts against the rate limit either way.
-  const [verdict, rate] = await Promise.all([
+  const asked = all([
     settings.enabled ? deps.breaker.tripped(keyId, bodyHash(), settings, now) : undefined,
     deps.rates.active ? deps.rates.check(subjectBase, now) : undefined,
-  ]);
-  if (verdict && !verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
-  if (rate && !rate.ok) {
-    throw new GatewayError(429, 'rate_limited', `rate limit reached: ${rate.reason}`, undefined, { ...rate.headers, 'retry-after': String(rate.retryAfterSeconds ?? 1) });
-  }
-  return rate?.headers ?? NO_HEADERS;
+  ] as const);
+  return andThen(asked, ([verdict, rate]) => {
+    if (verdict && !verdict.ok) throw loopError(deps, verdict, subjectBase.app, keyId, now);
+    if (rate && !rate.ok) {
+      throw new GatewayError(429, 'rate_limited', `rate limit reached: ${rate.reason}`, undefined, { ...rate.headers, 'retry-after': String(rate.retryAfterSeconds ?? 1) });
+    }
+    return rate?.headers ?? NO_HEADERS;
+  });
 }
 
-/**
- * Counts a request that is going upstream (not a cache hit) against the loop breaker. Undefined,
- * with nothing to await, when the breaker is off.
- */
-export function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: () => string, now: number): Promise<void> | undefined {
+/** Counts a request that is going upstream (not a cache hit) against the loop breaker. */
+export function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: () => string, now: number): Maybe<void> {
   const settings = loopSettingsOf(deps, app);
   if (!settings.enabled) return undefined;
-  return deps.breaker.count(keyId, bodyHash(), settings, now).then((verdict) => {
+  return andThen(deps.breaker.count(keyId, bodyHash(), settings, now), (verdict) => {
     if (!verdict.ok) throw loopError(deps, verdict, appName, keyId, now);
   });
 }
@@ -109,7 +110,7 @@ export function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, 
  * Budgets: reserve the request's worst case on every hard budget covering it, downgrading or clamping
  * when a budget says so. Refusals happen here, before any provider is called.
  */
-export async function reserveBudget(
+export function reserveBudget(
   deps: ControlDeps,
   dialect: Dialect,
   app: AppSettings,
@@ -118,45 +119,67 @@ export async function reserveBudget(
   initial: Target,
   rateHeaders: Readonly<Record<string, string>>,
   now: number,
-): Promise<Admitted> {
+): Maybe<Admitted> {
   const none = unbudgeted(initial, subjectBase, rateHeaders);
   if (!deps.budgets.active || deps.budgets.applicable(none.subject, now).length === 0) return none;
-  let { target, subject } = none;
-  let route: string | null = null;
+  const { target, subject } = none;
   if (!target.entry) {
     throw new GatewayError(400, 'unknown_model', `model "${target.model}" has no price, so no budget can admit it`, { model: target.model });
   }
-
   const inputTokens = inputUpperBound(body, target.model, deps.counter);
-  const embeddings = dialect === 'openai-embeddings';
-  let worst = worstCaseNano(deps.catalog, target.entry, inputTokens, outputBound(body, deps.catalog, target.entry, embeddings));
-  let admission = await deps.budgets.admit(subject, worst, now);
+  const worst = worstCaseNano(deps.catalog, target.entry, inputTokens, outputBound(body, deps.catalog, target.entry, dialect === 'openai-embeddings'));
+  return andThen(deps.budgets.admit(subject, worst, now), (admission) =>
+    admission.ok ? admitted(deps, admission, target, subject, rateHeaders, null) : onLimit(deps, dialect, app, body, admission, target, subject, inputTokens, worst, rateHeaders, now),
+  );
+}
 
-  if (!admission.ok && admission.refusedBy.budget.onLimit === 'downgrade' && admission.refusedBy.budget.downgradeTo) {
-    const budgetId = admission.refusedBy.budget.id;
-    target = resolveTarget(admission.refusedBy.budget.downgradeTo, deps.upstreams, deps.catalog, app);
+/** A budget cannot hold the request: downgrade or clamp when it says so, else refuse. */
+async function onLimit(
+  deps: ControlDeps,
+  dialect: Dialect,
+  app: AppSettings,
+  body: Record<string, unknown>,
+  refused: Admission & { ok: false },
+  target: Target,
+  subject: BudgetSubject,
+  inputTokens: number,
+  worst: number,
+  rateHeaders: Readonly<Record<string, string>>,
+  now: number,
+): Promise<Admitted> {
+  const embeddings = dialect === 'openai-embeddings';
+  let admission: Admission = refused;
+  let route: string | null = null;
+  if (refused.refusedBy.budget.onLimit === 'downgrade' && refused.refusedBy.budget.downgradeTo) {
+    const budgetId = refused.refusedBy.budget.id;
+    target = resolveTarget(refused.refusedBy.budget.downgradeTo, deps.upstreams, deps.catalog, app);
     body.model = target.model;
     subject = { ...subject, model: target.model };
     worst = worstCaseNano(deps.catalog, target.entry!, inputTokens, outputBound(body, deps.catalog, target.entry!, embeddings));
     admission = await deps.budgets.admit(subject, worst, now);
     route = `downgrade:${budgetId}`;
-  } else if (!admission.ok && admission.refusedBy.budget.onLimit === 'clamp' && MAX_TOKEN_FIELD[dialect]) {
-    const room = admission.refusedBy.item.limitNano - admission.spentNano - admission.reservedNano;
-    const maxOut = largestOutputThatFits(deps.catalog, target, inputTokens, outputBound(body, deps.catalog, target.entry, false), room);
+  } else if (refused.refusedBy.budget.onLimit === 'clamp' && MAX_TOKEN_FIELD[dialect]) {
+    const room = refused.refusedBy.item.limitNano - refused.spentNano - refused.reservedNano;
+    const maxOut = largestOutputThatFits(deps.catalog, target, inputTokens, outputBound(body, deps.catalog, target.entry!, false), room);
     if (maxOut >= 1) {
       body[MAX_TOKEN_FIELD[dialect]!] = maxOut;
       if (dialect === 'openai-chat') delete body.max_completion_tokens;
-      worst = worstCaseNano(deps.catalog, target.entry, inputTokens, outputBound(body, deps.catalog, target.entry, false));
+      worst = worstCaseNano(deps.catalog, target.entry!, inputTokens, outputBound(body, deps.catalog, target.entry!, false));
       admission = await deps.budgets.admit(subject, worst, now);
       route = `clamp:${admission.ok ? maxOut : 0}`;
     }
   }
   if (!admission.ok) throw budgetError(admission.refusedBy, admission.spentNano, admission.reservedNano, worst);
+  return admitted(deps, admission, target, subject, rateHeaders, route);
+}
 
-  const remaining = deps.budgets.knownRemaining(admission) ?? (await deps.budgets.remaining(admission));
-  const headers = { ...rateHeaders };
-  if (remaining !== undefined) headers['x-burnrate-budget-remaining'] = (remaining / 1e9).toFixed(6);
-  return { target, admission, subject, headers, route };
+/** The admission with its answer headers: what is left on the tightest budget. */
+function admitted(deps: ControlDeps, admission: Admission & { ok: true }, target: Target, subject: BudgetSubject, rateHeaders: Readonly<Record<string, string>>, route: string | null): Maybe<Admitted> {
+  return andThen(deps.budgets.knownRemaining(admission) ?? deps.budgets.remaining(admission), (remaining) => {
+    const headers = { ...rateHeaders };
+    if (remaining !== undefined) headers['x-burnrate-budget-remaining'] = (remaining / 1e9).toFixed(6);
+    return { target, admission, subject, headers, route };
+  });
 }
 
 /** The largest output (per choice) whose worst case fits in `roomNano`, by bisection. */
@@ -186,39 +209,48 @@ function budgetError(a: AppliedBudget, spentNano: number, reservedNano: number, 
 
 /**
  * After the answer: settle the reservation to the real cost, count rate windows, feed the breaker,
- * alert. Undefined, with nothing to await, when there is nothing to settle (no reservation, no rate
- * limit, loop breaker off).
+ * alert. Undefined when all of it is done at once (in-process counters) or there is nothing to settle.
  */
-export function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> | undefined {
+export function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app: AppSettings, costNano: number, tokens: number, upstreamError: boolean, now: number): Maybe<void> {
   const loopSettings = loopSettingsOf(deps, app);
-  if (admitted.admission.applied.length === 0 && !deps.rates.active && !loopSettings.enabled) return undefined;
-  return settleCounters(deps, admitted, keyId, loopSettings, costNano, tokens, upstreamError, now);
-}
-
-async function settleCounters(deps: ControlDeps, admitted: Admitted, keyId: string, loopSettings: ReturnType<typeof loopSettingsOf>, costNano: number, tokens: number, upstreamError: boolean, now: number): Promise<void> {
-  // Independent counters, updated at once (with Redis they share one round trip); the ones with
-  // nothing to count are not called: each call is a promise and a turn of the microtask queue.
   const { admission } = admitted;
-  const [, , tripped] = await Promise.all([
+  if (admission.applied.length === 0 && !deps.rates.active && !loopSettings.enabled) return undefined;
+  // Independent counters, updated at once (with Redis they share one round trip); the ones with
+  // nothing to count are not called.
+  const counted = all([
     admission.applied.length > 0 ? deps.budgets.settle(admission, costNano) : undefined,
     deps.rates.countsUsage ? deps.rates.record(admitted.subject, tokens, costNano, now) : undefined,
     loopSettings.enabled ? deps.breaker.outcome(keyId, upstreamError, loopSettings, now) : false,
-  ]);
-  if (tripped) {
-    deps.alerts.raise('loop_detected', `errors:${keyId}:${now}`, `app ${admitted.subject.app}: ${loopSettings.maxConsecutiveErrors} upstream errors in a row; key ${keyId} paused for ${loopSettings.cooldownSeconds} s`, { app: admitted.subject.app, keyId });
-  }
-  for (const a of admission.applied) {
-    // This runs after every request: a hard budget's level comes from its reservation (what was spent
-    // then, plus this request's cost; no read), and the full status only when an alert may be due.
-    const reserved = admission.levels?.get(a.item.key);
-    const level = reserved ? levelOf(a, now, { spentNano: reserved.spentNano + costNano, reservedNano: 0 }) : await deps.budgets.level(a, now);
-    const projecting = a.budget.period !== 'rolling' && level.projectedNano > a.item.limitNano && now - a.window.start > 3_600_000;
-    if (projecting || a.budget.alertAt.some((t) => level.usedShare >= t)) await alertOnThresholds(deps, a, now);
-  }
+  ] as const);
+  return andThen(counted, ([, , tripped]) => {
+    if (tripped) {
+      deps.alerts.raise('loop_detected', `errors:${keyId}:${now}`, `app ${admitted.subject.app}: ${loopSettings.maxConsecutiveErrors} upstream errors in a row; key ${keyId} paused for ${loopSettings.cooldownSeconds} s`, { app: admitted.subject.app, keyId });
+    }
+    return alertOnThresholds(deps, admission, costNano, now);
+  });
 }
 
-/** Raises the budget's threshold and projection alerts that are due (each fires once per period). */
-async function alertOnThresholds(deps: ControlDeps, a: AppliedBudget, now: number): Promise<void> {
+/**
+ * Raises the budget threshold and projection alerts that are due (each fires once per period). This
+ * runs after every request: a hard budget's level comes from its reservation (what was spent then,
+ * plus this request's cost; no read), and the full status is read only when an alert may be due.
+ */
+function alertOnThresholds(deps: ControlDeps, admission: Admission & { ok: true }, costNano: number, now: number): Maybe<void> {
+  const pending: Promise<void>[] = [];
+  for (const a of admission.applied) {
+    const reserved = admission.levels?.get(a.item.key);
+    if (!reserved) pending.push(deps.budgets.level(a, now).then((level) => (alertMayBeDue(a, level, now) ? raiseDue(deps, a, now) : undefined)));
+    else if (alertMayBeDue(a, levelOf(a, now, { spentNano: reserved.spentNano + costNano, reservedNano: 0 }), now)) pending.push(raiseDue(deps, a, now));
+  }
+  return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;
+}
+
+function alertMayBeDue(a: AppliedBudget, level: BudgetLevel, now: number): boolean {
+  const projecting = a.budget.period !== 'rolling' && level.projectedNano > a.item.limitNano && now - a.window.start > 3_600_000;
+  return projecting || a.budget.alertAt.some((t) => level.usedShare >= t);
+}
+
+async function raiseDue(deps: ControlDeps, a: AppliedBudget, now: number): Promise<void> {
   const status = await deps.budgets.statusOf(a, now);
   const base = `budget:${a.budget.id}:${a.value}:${a.window.key}`;
   for (const t of a.budget.alertAt) {

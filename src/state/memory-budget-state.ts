@@ -47,7 +47,7 @@ export class MemoryBudgetState implements BudgetState {
     for (const item of r.items) this.counter(item.key).reservedNano -= item.amountNano;
   }
 
-  async reserve(items: ReserveItem[], leaseMs: number): Promise<ReserveResult> {
+  reserve(items: ReserveItem[], leaseMs: number): ReserveResult {
     this.expire();
     for (const item of items) {
       const spentNano = this.spentOf(item);
@@ -69,7 +69,7 @@ export class MemoryBudgetState implements BudgetState {
     return { ok: true, reservationId, levels };
   }
 
-  async settle(reservationId: string, actualNano: number): Promise<boolean> {
+  settle(reservationId: string, actualNano: number): boolean {
     const r = this.reservations.get(reservationId);
     if (!r) return false;
     this.drop(reservationId, r);
@@ -77,21 +77,21 @@ export class MemoryBudgetState implements BudgetState {
     return true;
   }
 
-  async release(reservationId: string): Promise<void> {
+  release(reservationId: string): void {
     const r = this.reservations.get(reservationId);
     if (r) this.drop(reservationId, r);
   }
 
-  async add(key: string, amountNano: number): Promise<void> {
+  add(key: string, amountNano: number): void {
     this.counter(key).spentNano += amountNano;
   }
 
-  async snapshot(item: Pick<ReserveItem, 'key' | 'spentKeys'>): Promise<CounterSnapshot> {
+  snapshot(item: Pick<ReserveItem, 'key' | 'spentKeys'>): CounterSnapshot {
     this.expire();
     return { spentNano: this.spentOf(item), reservedNano: this.counters.get(item.key)?.reservedNano ?? 0 };
   }
 
-  async seed(key: string, spentNano: number): Promise<void> {
+  seed(key: string, spentNano: number): void {
     if (!this.counters.has(key)) this.counters.set(key, { spentNano, reservedNano: 0 });
   }
 }

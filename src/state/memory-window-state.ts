@@ -51,7 +51,7 @@ export class MemoryWindowState implements WindowState {
     return total;
   }
 
-  async hit(key: string, amount: number, windowMs: number, now: number): Promise<number> {
+  hit(key: string, amount: number, windowMs: number, now: number): number {
     this.sweep(now);
     const s = this.series.get(key);
     if (!s) {
@@ -68,16 +68,16 @@ export class MemoryWindowState implements WindowState {
     return this.sum(s, windowMs, now);
   }
 
-  async peek(key: string, windowMs: number, now: number): Promise<number> {
+  peek(key: string, windowMs: number, now: number): number {
     const s = this.series.get(key);
     return s ? this.sum(s, windowMs, now) : 0;
   }
 
-  async trip(key: string, until: number): Promise<void> {
+  trip(key: string, until: number): void {
     this.trips.set(key, until);
   }
 
-  async trippedUntil(key: string, now: number): Promise<number | undefined> {
+  trippedUntil(key: string, now: number): number | undefined {
     const until = this.trips.get(key);
     if (until === undefined) return undefined;
     if (until <= now) {
@@ -87,7 +87,7 @@ export class MemoryWindowState implements WindowState {
     return until;
   }
 
-  async reset(key: string): Promise<void> {
+  reset(key: string): void {
     this.series.delete(key);
     this.trips.delete(key);
   }

@@ -1,7 +1,9 @@
+import type { Maybe } from '../util/maybe.js';
+
 /**
  * Shared counters behind budgets, rate limits and the loop breaker. The in-process implementation
- * serves one gateway; a Redis one (same interface) serves several. Every operation that checks and
- * changes a counter is atomic.
+ * serves one gateway and answers at once; a Redis one (same interface) serves several and answers with
+ * promises. Every operation that checks and changes a counter is atomic.
  */
 
 /**
@@ -32,32 +34,32 @@ export interface CounterSnapshot {
 
 export interface BudgetState {
   /** Reserves `amountNano` on every item, or on none if any would exceed its limit. */
-  reserve(items: ReserveItem[], leaseMs: number): Promise<ReserveResult>;
+  reserve(items: ReserveItem[], leaseMs: number): Maybe<ReserveResult>;
   /**
    * Turns a reservation into spend of `actualNano` on each of its counters. Returns false when the
    * reservation is gone (its lease ended, or Redis lost it): the caller then books the spend itself.
    */
-  settle(reservationId: string, actualNano: number): Promise<boolean>;
+  settle(reservationId: string, actualNano: number): Maybe<boolean>;
   /** Drops a reservation without spending. */
-  release(reservationId: string): Promise<void>;
+  release(reservationId: string): Maybe<void>;
   /** Adds spend directly (requests not reserved in advance, e.g. soft budgets). */
-  add(key: string, amountNano: number): Promise<void>;
-  snapshot(item: Pick<ReserveItem, 'key' | 'spentKeys'>): Promise<CounterSnapshot>;
+  add(key: string, amountNano: number): Maybe<void>;
+  snapshot(item: Pick<ReserveItem, 'key' | 'spentKeys'>): Maybe<CounterSnapshot>;
   /** Sets a counter's spend when it is rebuilt from the ledger, unless it already exists. */
-  seed(key: string, spentNano: number): Promise<void>;
+  seed(key: string, spentNano: number): Maybe<void>;
 }
 
 /** Sliding-window counters for rate limits and the loop breaker. */
 export interface WindowState {
   /** Adds `amount` to the window counter and returns the total within the last `windowMs`. */
-  hit(key: string, amount: number, windowMs: number, now: number): Promise<number>;
+  hit(key: string, amount: number, windowMs: number, now: number): Maybe<number>;
   /** The current total without adding. */
-  peek(key: string, windowMs: number, now: number): Promise<number>;
+  peek(key: string, windowMs: number, now: number): Maybe<number>;
   /** Marks `key` tripped until `until` (ms). */
-  trip(key: string, until: number): Promise<void>;
+  trip(key: string, until: number): Maybe<void>;
   /** When `key` is tripped, the time it reopens; else undefined. */
-  trippedUntil(key: string, now: number): Promise<number | undefined>;
-  reset(key: string): Promise<void>;
+  trippedUntil(key: string, now: number): Maybe<number | undefined>;
+  reset(key: string): Maybe<void>;
 }
 
 /** Bounded key-value storage with expiry, for the response and embeddings caches. */

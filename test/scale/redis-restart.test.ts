@@ -243,7 +243,7 @@ describe.skipIf(!available)('a budget counter rebuilt after a request settled on
       await server.stop();
       await server.start();
       // Wait for the client to be back on the new Redis, then settle the request reserved on the old one.
-      for (let i = 0; i < 100 && (await state.windows.peek('ping', 1000, Date.now()).then(() => false, () => true)); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && (await Promise.resolve().then(() => state.windows.peek('ping', 1000, Date.now())).then(() => false, () => true)); i++) await new Promise((r) => setTimeout(r, 20));
       ledger.push(usd(0.04));
       await guard.settle(inflight as Admission & { ok: true }, usd(0.04)); // $0.64 in the ledger
 
