@@ -28,7 +28,10 @@ export class LedgerWriterThread {
         console.error(`burnrate: ledger write failed, will retry: ${m.error}`);
         batch.onFailure(batch.rows, batch.json);
       }
-      if (this.inFlight.size === 0) for (const w of this.waiters.splice(0)) w();
+      if (this.inFlight.size === 0) {
+        this.worker.unref();
+        for (const w of this.waiters.splice(0)) w();
+      }
     });
     worker.on('error', (err) => console.error(`burnrate: ledger writer thread failed: ${err.message}`));
     worker.unref();
@@ -64,6 +67,9 @@ export class LedgerWriterThread {
   /** Resolves when every batch handed over so far is written (or came back to the queue). */
   idle(): Promise<void> {
     if (this.inFlight.size === 0) return Promise.resolve();
+    // Someone waits for the thread (a flush, the shutdown): the process must not exit before it answers,
+    // even when nothing else is left to keep it alive (the server closed, stdout's pipe gone).
+    this.worker.ref();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
