@@ -4,76 +4,18 @@
 // Options: BENCH_SECONDS (default 2 per run), BENCH_ROUNDS (default 3 runs per cell, medians reported),
 // BENCH_SOAK=60 adds an RSS soak of that many seconds. The load comes from `wrk` when it is installed
 // (BENCH_LOADGEN=node forces the Node generator of load.mjs).
-import { load as runLoad } from './load.mjs';
-import { loadWrk, wrkAvailable } from './load-wrk.mjs';
-import { fork, spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { CONTROLS, WRK, loadChat, startBurnrate, startChild } from './processes.mjs';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK = Number(process.env.BENCH_SOAK ?? 0);
-const WRK = process.env.BENCH_LOADGEN !== 'node' && wrkAvailable();
-const here = new URL('.', import.meta.url).pathname;
-const bin = join(here, '..', 'bin', 'burnrate.js');
+const bin = join(new URL('.', import.meta.url).pathname, '..', 'bin', 'burnrate.js');
 const children = [];
 
-function startChild(script, args) {
-  return new Promise((resolve) => {
-    const child = fork(join(here, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    children.push(child);
-    child.once('message', (m) => resolve({ child, url: `http://127.0.0.1:${m.port}` }));
-  });
-}
-
-async function startBurnrate(name, upstreamUrl, config) {
-  const dir = mkdtempSync(join(tmpdir(), `burnrate-bench-${name}-`));
-  writeFileSync(join(dir, 'burnrate.yaml'), JSON.stringify({ dataDir: join(dir, 'data'), port: 0, ...config }));
-  const env = { ...process.env, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${upstreamUrl}/v1`, BURNRATE_ADMIN_TOKEN: 'bench' };
-  const key = JSON.parse(execFileSync(process.execPath, [bin, 'keys', 'create', '--app', 'bench', '--json', '-c', join(dir, 'burnrate.yaml')], { env, encoding: 'utf8' })).key;
-  // Run as a shell runs `burnrate serve`: through the bin's shebang, with the Node flags it sets.
-  const child = spawn(bin, ['serve', '-c', join(dir, 'burnrate.yaml')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const url = await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { child, url, key };
-}
-
-/** A ~2 KB chat request; `i` makes each body distinct (as real traffic is). */
-function body(i, stream, fixed = false) {
-  const context = 'Order history: shoes (size 42, returned), boots (size 42, kept), sandals (size 41). '.repeat(20);
-  return JSON.stringify({
-    model: 'gpt-4o-mini',
-    temperature: 0,
-    max_tokens: 200,
-    stream,
-    messages: [
-      { role: 'system', content: `You are the support agent of a shoe shop. ${context}` },
-      { role: 'user', content: fixed ? 'Where is my parcel?' : `Where is parcel ${i}?` },
-    ],
-  });
-}
-
-async function load(url, key, stream, connections, fixed = false, seconds = SECONDS) {
-  const options = {
-    url: `${url}/v1/chat/completions`,
-    connections,
-    seconds,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key ?? 'none'}` },
-  };
-  const result = WRK
-    ? await loadWrk({ ...options, bodyParts: body('BENCH_I', stream, fixed).split('BENCH_I') })
-    : await runLoad({ ...options, makeBody: (i) => body(i, stream, fixed) });
-  if (result.failed > 0) console.error(`  warning: ${url}: ${result.failed} failed requests`);
-  return result;
-}
+const load = (url, key, stream, connections, fixed = false, seconds = SECONDS) => loadChat(url, key, { stream, connections, seconds, fixed });
 
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -87,14 +29,11 @@ const medianOf = (runs, f) => median(runs.map(f));
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main() {
-  const upstream = await startChild('upstream.mjs', ['0']);
-  const floor = await startChild('floor-proxy.mjs', [upstream.url]);
-  const off = await startBurnrate('off', upstream.url, { loopBreaker: { enabled: false } });
-  const on = await startBurnrate('on', upstream.url, {
-    budgets: [{ id: 'bench-month', limitUsd: 1_000_000, period: 'month' }, { id: 'bench-app', scope: 'app', limitUsd: 1_000_000, period: 'day' }],
-    rateLimits: [{ scope: 'app', requestsPerMinute: 100_000_000 }],
-  });
-  const cached = await startBurnrate('cache', upstream.url, { loopBreaker: { enabled: false }, apps: { bench: { cache: { enabled: true } } } });
+  const upstream = await startChild('upstream.mjs', ['0'], children);
+  const floor = await startChild('floor-proxy.mjs', [upstream.url], children);
+  const off = await startBurnrate(bin, upstream.url, { loopBreaker: { enabled: false } }, children);
+  const on = await startBurnrate(bin, upstream.url, CONTROLS, children);
+  const cached = await startBurnrate(bin, upstream.url, { loopBreaker: { enabled: false }, apps: { bench: { cache: { enabled: true } } } }, children);
 
   const targets = [
     ['direct', upstream.url, undefined],

@@ -20,7 +20,7 @@ import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { readBuffered, relayStream } from './relay.js';
 import { withIncludeUsage } from './providers/openai/usage-chunk-filter.js';
 import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type RequestNeeds } from './request.js';
-import { checkLimits, controlsOff, countRepeat, NO_HEADERS, reserveBudget, settle, unbudgeted, type Admitted, type ControlDeps } from './spend-controls.js';
+import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 import { requestId } from '../util/request-id.js';
 import type { Maybe } from '../util/maybe.js';
@@ -92,10 +92,9 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     // same code built, so their hash identifies the request (re-serialising the parsed body to ignore
     // whitespace cost ~6 % of the gateway's CPU under load, and catches no loop that resends its own bytes).
     const bodyHash = () => (hash ??= digest('sha1', raw, 'base64url'));
-    // Without controls, their steps are skipped rather than awaited (each await is a turn of the microtask queue).
-    const controlled = !controlsOff(deps, appSettings);
-    // On in-process counters the controls answer at once: awaited only when they return a promise (Redis).
-    const limits = controlled ? checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now) : NO_HEADERS;
+    // The controls answer at once on in-process counters (and when none applies): awaited only when
+    // they return a promise (Redis), as each await is a turn of the microtask queue.
+    const limits = checkLimits(deps, appSettings, key.id, bodyHash, subject, ctx.now);
     const rateHeaders = limits instanceof Promise ? await limits : limits;
     for (const name in rateHeaders) res.setHeader(name, rateHeaders[name]!);
 
@@ -120,7 +119,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, body, decision.model, bodyHash());
     if (cacheKey && mode === 'lookup' && (await answerFromCache(res, ctx, cacheKey, deps))) return;
     if (cacheKey) res.setHeader('x-burnrate-cache', 'miss');
-    const counting = controlled ? countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now) : undefined;
+    const counting = countRepeat(deps, appSettings, key.id, key.app, bodyHash, ctx.now);
     if (counting instanceof Promise) await counting;
 
     await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
@@ -172,7 +171,7 @@ async function forwardWithFallbacks(
     const last = attempt === chain.length - 1 || performance.now() - ctx.started > routing.deadlineMs;
     const initial = resolveTarget(chain[attempt]!, deps.upstreams, deps.catalog, ctx.appSettings);
     body.model = initial.model;
-    const reserving = deps.budgets.active ? reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now()) : unbudgeted(initial, subject, rateHeaders);
+    const reserving = reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now());
     const admitted = reserving instanceof Promise ? await reserving : reserving;
     const target = admitted.target;
     const route = [ctx.route, attempt > 0 ? `fallback:${attempt}` : null, admitted.route].filter(Boolean).join(' ') || null;

@@ -44,7 +44,7 @@ export interface Admitted {
 }
 
 /** The rate-limit headers when no control applies (shared: callers copy before adding to it). */
-export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 const MAX_TOKEN_FIELD: Partial<Record<Dialect, string>> = {
   'openai-chat': 'max_tokens',
@@ -56,16 +56,8 @@ function loopSettingsOf(deps: ControlDeps, app: AppSettings) {
   return app.loopBreaker ?? deps.config.loopBreaker ?? DEFAULT_LOOP_BREAKER;
 }
 
-/**
- * True when no control applies to the app's requests (no budget, no rate limit, loop breaker off):
- * the pipeline then skips the control steps without awaiting them.
- */
-export function controlsOff(deps: ControlDeps, app: AppSettings): boolean {
-  return !deps.budgets.active && !deps.rates.active && !loopSettingsOf(deps, app).enabled;
-}
-
 /** An admission with no budget to reserve on. */
-export function unbudgeted(target: Target, subjectBase: Omit<BudgetSubject, 'model'>, rateHeaders: Readonly<Record<string, string>>): Admitted {
+function unbudgeted(target: Target, subjectBase: Omit<BudgetSubject, 'model'>, rateHeaders: Readonly<Record<string, string>>): Admitted {
   const subject = { app: subjectBase.app, keyId: subjectBase.keyId, customer: subjectBase.customer, feature: subjectBase.feature, model: target.model };
   return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: rateHeaders, route: null };
 }
@@ -83,6 +75,7 @@ function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app:
  */
 export function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Maybe<Readonly<Record<string, string>>> {
   const settings = loopSettingsOf(deps, app);
+  if (!settings.enabled && !deps.rates.active) return NO_HEADERS;
   // Asked at once (with Redis: one round trip); a refused attempt counts against the rate limit either way.
   const asked = all([
     settings.enabled ? deps.breaker.tripped(keyId, bodyHash(), settings, now) : undefined,
