@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '../util/process-alive.js';
+import { fromLine, toLine } from './row-line.js';
 import type { LedgerRow, LedgerStore } from './types.js';
 
 /** Segments of the journals of this process's open ledgers (in-process restarts must not adopt a live one). */
@@ -58,8 +59,8 @@ export class JournaledLedger implements LedgerStore {
 
   append(row: LedgerRow): void {
     if (this.closed) throw new Error('ledger is closed');
-    const json = JSON.stringify(row);
-    this.lines.push(json);
+    const line = toLine(row);
+    this.lines.push(line);
     this.written ??= new Promise((resolve) =>
       setImmediate(() => {
         this.written = undefined;
@@ -67,7 +68,7 @@ export class JournaledLedger implements LedgerStore {
         resolve();
       }),
     );
-    this.inner.append(row, json);
+    this.inner.append(row, line);
   }
 
   /**
@@ -146,7 +147,7 @@ export class JournaledLedger implements LedgerStore {
       for (const line of readFileSync(claimed, 'utf8').split('\n')) {
         if (!line) continue;
         try {
-          this.append(JSON.parse(line) as LedgerRow);
+          this.append(fromLine(line));
           adopted++;
         } catch {
           console.error('burnrate: skipping an unreadable line in the ledger journal');

@@ -71,8 +71,8 @@ export type SpendColumn = 'app' | 'keyId' | 'customer' | 'feature' | 'model';
 
 /** The usage ledger. Appends are in-memory and cheap; rows reach storage in batches. */
 export interface LedgerStore {
-  /** Queues a row. `json`: the row as JSON when the caller already has it (the journal), so it is not serialised twice. */
-  append(row: LedgerRow, json?: string): void;
+  /** Queues a row. `line`: the row as `toLine` writes it when the caller already has it (the journal), so it is not serialised twice. */
+  append(row: LedgerRow, line?: string): void;
   /** Writes every queued row now. */
   flush(): Promise<void>;
   /**

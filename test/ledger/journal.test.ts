@@ -6,6 +6,7 @@ import { SQLITE_MIGRATIONS } from '../../src/db/migrations.js';
 import { openSqlite, type SqliteDb } from '../../src/db/sqlite.js';
 import { SqliteLedger } from '../../src/ledger/index.js';
 import { JournaledLedger } from '../../src/ledger/journal.js';
+import { fromLine } from '../../src/ledger/row-line.js';
 import { makeRow } from '../helpers/rows.js';
 
 const dirs: string[] = [];
@@ -40,7 +41,7 @@ describe('ledger journal', () => {
     const pending = ledger.journaled();
     expect(segments()).toEqual([]);
     await pending;
-    const journaled = segments().flatMap((s) => readFileSync(join(journalDir, s), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id));
+    const journaled = segments().flatMap((s) => readFileSync(join(journalDir, s), 'utf8').trim().split('\n').map((l) => fromLine(l).id));
     expect(journaled).toEqual(rows.map((r) => r.id));
     // The journal's own cycle syncs the ledger, then drops the segment.
     for (let i = 0; i < 100 && segments().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -57,7 +58,7 @@ describe('ledger journal', () => {
     ledger.append(row);
     const done = ledger.journaled();
     // Already in the file, before the event-loop turn ends.
-    expect(segments().flatMap((f) => readFileSync(join(journalDir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id))).toEqual([row.id]);
+    expect(segments().flatMap((f) => readFileSync(join(journalDir, f), 'utf8').trim().split('\n').map((l) => fromLine(l).id))).toEqual([row.id]);
     await done;
     await ledger.close();
   });

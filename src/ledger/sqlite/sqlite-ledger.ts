@@ -1,6 +1,7 @@
 import type { SqliteDb } from '../../db/sqlite.js';
 import { utcDay } from '../rollup.js';
 import type { GroupBy, LedgerRow, LedgerStore, SpendColumn, UsageGroup, UsageQuery } from '../types.js';
+import { toLine } from '../row-line.js';
 import { createBatchWriter } from './batch-writer.js';
 import { COLUMNS, fromDb, type DbRow } from './columns.js';
 import { LedgerWriterThread } from './writer-thread.js';
@@ -30,8 +31,8 @@ export interface SqliteLedgerOptions {
  */
 export class SqliteLedger implements LedgerStore {
   private queue: LedgerRow[] = [];
-  /** The queued rows as JSON (same order), for the writer thread: a string crosses threads far cheaper than objects. */
-  private queueJson: string[] = [];
+  /** The queued rows as lines (row-line.ts, same order), for the writer thread: a string crosses threads far cheaper than objects. */
+  private queueLines: string[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatch: number;
   /** Writes a batch inline (in this thread) when there is no writer thread. */
@@ -52,10 +53,10 @@ export class SqliteLedger implements LedgerStore {
     this.timer.unref();
   }
 
-  append(row: LedgerRow, json?: string): void {
+  append(row: LedgerRow, line?: string): void {
     if (this.closed) throw new Error('ledger is closed');
     this.queue.push(row);
-    if (this.writer) this.queueJson.push(json ?? JSON.stringify(row));
+    if (this.writer) this.queueLines.push(line ?? toLine(row));
     if (this.queue.length >= this.maxBatch) this.flushNow();
   }
 
@@ -64,13 +65,13 @@ export class SqliteLedger implements LedgerStore {
     const rows = this.queue;
     this.queue = [];
     if (this.writer) {
-      const json = this.queueJson;
-      this.queueJson = [];
+      const lines = this.queueLines;
+      this.queueLines = [];
       // Failed batches come back to the queue: retried on the next tick rather than lost.
-      this.writer.write(rows, json, (failed, failedJson) => {
+      this.writer.write(rows, lines, (failed, failedLines) => {
         this.failures++;
         this.queue = failed.concat(this.queue);
-        this.queueJson = failedJson.concat(this.queueJson);
+        this.queueLines = failedLines.concat(this.queueLines);
       });
       return;
     }

@@ -2,7 +2,7 @@
 // batch (see batch-writer.ts). Started by writer-thread.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from '../../db/sqlite.js';
-import type { LedgerRow } from '../types.js';
+import { fromLine } from '../row-line.js';
 import { createBatchWriter } from './batch-writer.js';
 
 const db = openSqlite((workerData as { file: string }).file, []);
@@ -10,7 +10,7 @@ const write = createBatchWriter(db);
 
 parentPort!.on('message', (message: { id: number; rows: string[] }) => {
   try {
-    write(message.rows.map((json) => JSON.parse(json) as LedgerRow));
+    write(message.rows.map(fromLine));
     parentPort!.postMessage({ id: message.id, ok: true });
   } catch (err) {
     parentPort!.postMessage({ id: message.id, ok: false, error: (err as Error).message });
