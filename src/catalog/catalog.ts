@@ -57,7 +57,8 @@ export class Catalog {
   readonly version: string;
   private readonly providers: BundledProvider[];
   private readonly aliases: Record<string, string>;
-  private readonly resolved = new Map<string, ResolvedModel | null>();
+  /** Lookups by provider ('' for none), then model id: no key string built per call on the hot path. */
+  private readonly resolved = new Map<string, Map<string, ResolvedModel | null>>();
 
   constructor(options: CatalogOptions = {}) {
     const overrides = options.overrides ?? { models: [], aliases: {} };
@@ -106,11 +107,14 @@ export class Catalog {
   }
 
   tryResolve(ref: string, provider?: string): ResolvedModel | undefined {
-    const key = `${provider ?? ''}\u0000${ref}`;
-    let hit = this.resolved.get(key);
+    let byRef = this.resolved.get(provider ?? '');
+    if (!byRef) this.resolved.set(provider ?? '', (byRef = new Map()));
+    let hit = byRef.get(ref);
     if (hit === undefined) {
       hit = this.lookup(ref, provider) ?? null;
-      this.resolved.set(key, hit);
+      // Bounded: a client sending made-up model ids must not grow it forever.
+      if (byRef.size >= 10_000) byRef.clear();
+      byRef.set(ref, hit);
     }
     return hit ?? undefined;
   }

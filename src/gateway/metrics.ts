@@ -20,14 +20,16 @@ interface Series {
 const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export class GatewayMetrics {
-  private readonly series = new Map<string, Series>();
+  /** By app, then model: no key string built per request. */
+  private readonly byApp = new Map<string, Map<string, Series>>();
 
   record(app: string, model: string, status: number, tokensIn: number, tokensOut: number, costNano: number, seconds: number): void {
-    const key = `${app}\u0000${model}`;
-    let s = this.series.get(key);
+    let byModel = this.byApp.get(app);
+    if (!byModel) this.byApp.set(app, (byModel = new Map()));
+    let s = byModel.get(model);
     if (!s) {
       s = { app, model, requests: new Map(), tokensIn: 0, tokensOut: 0, costNano: 0, buckets: BUCKETS.map(() => 0), sumSeconds: 0, count: 0 };
-      this.series.set(key, s);
+      byModel.set(model, s);
     }
     s.requests.set(status, (s.requests.get(status) ?? 0) + 1);
     s.tokensIn += tokensIn;
@@ -41,7 +43,7 @@ export class GatewayMetrics {
   /** The Prometheus text exposition format (version 0.0.4). */
   render(): string {
     const out: string[] = [];
-    const all = [...this.series.values()];
+    const all = [...this.byApp.values()].flatMap((byModel) => [...byModel.values()]);
     const labels = (s: Series, extra = '') => `app="${escape(s.app)}",model="${escape(s.model)}"${extra}`;
     out.push('# HELP burnrate_requests_total Proxied requests, by app, model and HTTP status', '# TYPE burnrate_requests_total counter');
     for (const s of all) for (const [status, n] of s.requests) out.push(`burnrate_requests_total{${labels(s, `,status="${status}"`)}} ${n}`);
