@@ -34,6 +34,17 @@ describe('virtual keys', () => {
     expect(server.authenticate(secret)?.app).toBe('batch');
   });
 
+  it('stops a key revoked by another process at the next reload, though this one remembers its hash', async () => {
+    const { sql } = newDb();
+    const server = new KeyStore(sql);
+    const { key, secret } = await new KeyStore(sql).create('batch');
+    expect(server.authenticate(secret)?.app).toBe('batch');
+    expect(server.authenticate(secret)?.app).toBe('batch'); // from the remembered hash
+    await new KeyStore(sql).revoke(key.id);
+    await server.refresh();
+    expect(server.authenticate(secret)).toBeUndefined();
+  });
+
   it('rejects a bad app name', async () => {
     const keys = new KeyStore(newDb().sql);
     await expect(keys.create('no spaces')).rejects.toThrow(/invalid app name/);
