@@ -52,6 +52,15 @@ describe('OpenAIUsageChunkFilter', () => {
     expectFiltered(nullChoices + DONE, DONE);
   });
 
+  it('reads a usage-only chunk whose data spans several lines or follows other fields', () => {
+    const multiLine = 'data: {"id":"x","choices":[],\ndata: "usage":{"prompt_tokens":3,"completion_tokens":1}}\n\n';
+    const filter = new OpenAIUsageChunkFilter();
+    expect(text(filter.push(bytes(CHAT_EVENTS[1]! + multiLine + DONE)))).toBe(CHAT_EVENTS[1]! + DONE);
+    expect(filter.hidden?.usage).toEqual({ prompt_tokens: 3, completion_tokens: 1 });
+    const withFields = 'event: chunk\nid: 7\ndata: {"id":"x","choices":[],"usage":{"prompt_tokens":4}}\n\n';
+    expectFiltered(withFields + DONE, DONE);
+  });
+
   it('does not mistake text about usage for a usage chunk', () => {
     const sneaky = 'data: {"choices":[{"index":0,"delta":{"content":"the \\"usage\\":{\\"prompt_tokens\\":1} field"}}]}\n\n';
     expectFiltered(sneaky + DONE, sneaky + DONE);

@@ -117,13 +117,9 @@ function strip(buf: Buffer, last: number, ends: readonly number[], hidden: (chun
 
 /** The chunk of an SSE event whose data is a chunk with no choices and a usage object, parsed; else undefined. */
 function usageOnlyChunk(event: string): Record<string, unknown> | undefined {
-  const data: string[] = [];
-  for (const line of event.split(/\r\n|\r|\n/)) {
-    if (line.startsWith('data:')) data.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
-  }
   let chunk: unknown;
   try {
-    chunk = JSON.parse(data.join('\n'));
+    chunk = JSON.parse(eventData(event));
   } catch {
     return undefined;
   }
@@ -131,4 +127,18 @@ function usageOnlyChunk(event: string): Record<string, unknown> | undefined {
   const { choices, usage } = chunk as { choices?: unknown; usage?: unknown };
   const noChoices = choices == null || (Array.isArray(choices) && choices.length === 0);
   return noChoices && typeof usage === 'object' && usage !== null ? (chunk as Record<string, unknown>) : undefined;
+}
+
+/** The data of an SSE event: its `data:` lines joined. */
+function eventData(event: string): string {
+  // The usual event, one `data:` line then the blank line, without splitting it into lines (a regex split was ~2 µs).
+  if (event.startsWith('data:') && !event.includes('\r')) {
+    const nl = event.indexOf('\n');
+    if (nl === -1 || !event.includes('\ndata:', nl)) return event.slice(event.charCodeAt(5) === 32 ? 6 : 5, nl === -1 ? undefined : nl);
+  }
+  const data: string[] = [];
+  for (const line of event.split(/\r\n|\r|\n/)) {
+    if (line.startsWith('data:')) data.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
+  }
+  return data.join('\n');
 }
