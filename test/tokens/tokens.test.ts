@@ -44,13 +44,25 @@ describe('reservation upper bound', () => {
   it('is never below the exact count of the joined prompt, and remembers long pieces', () => {
     const counter = new TokenCounter();
     const system = 'You are the support agent of a shoe shop. Be brief. '.repeat(20);
-    const parts = [system, 'Where is my parcel #123?'];
+    const question = 'Where is my parcel #123?';
+    const parts = [system, question];
     const joined = counter.countText(parts.join('\n'), 'gpt-4o').tokens;
     expect(counter.upperBound(parts, 'gpt-4o')).toBeGreaterThanOrEqual(joined);
-    expect(counter.upperBound(parts, 'gpt-4o')).toBeLessThanOrEqual(joined + 4);
+    // The short question is bounded by its bytes, not encoded; the long system prompt is counted.
+    expect(counter.upperBound(parts, 'gpt-4o')).toBeLessThanOrEqual(joined + question.length + 2);
     // Estimates are raised by their error band.
     const claude = counter.countText(parts.join('\n'), 'claude-sonnet-4-5').tokens;
     expect(counter.upperBound(parts, 'claude-sonnet-4-5')).toBeGreaterThanOrEqual(Math.ceil(claude * 1.05) - 2);
+  });
+
+  it('bounds a short piece by its UTF-8 bytes, never below its tokens, whatever the script', () => {
+    const counter = new TokenCounter();
+    for (const text of ['Where is my parcel?', '你好，世界！我的包裹在哪里？', 'ok 🌍🚀 <|endoftext|> ✓', 'x', '']) {
+      const exact = counter.countText(text, 'gpt-4o').tokens;
+      const bound = counter.upperBound([text], 'gpt-4o');
+      expect(bound).toBe(Buffer.byteLength(text) + 1);
+      expect(bound).toBeGreaterThanOrEqual(exact + 1);
+    }
   });
 
   it('never takes a remembered count for another piece of the same length and ends', () => {
