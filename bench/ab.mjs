@@ -2,7 +2,9 @@
 // per request (from /proc, so Linux only): the way to tell a change to the hot path from the noise of
 // a shared machine. Each build is a checkout with `npm run build` done (dist/ and bin/).
 //   BUILDS="before=/tmp/old,after=." node bench/ab.mjs
-// Options: CONNS (10), STREAM=1, CONTROLS=1 (the bench's budgets and rate limit), ROUNDS (5), SECONDS (3).
+// Options: CONNS (10), STREAM=1, CONTROLS=1 (the bench's budgets and rate limit), ROUNDS (5), SECONDS (3),
+// PROCS (1): gateway processes per build, as two processes of one build can differ by ±10 % here
+// (V8's heap layout and GC timing, which core they land on); each build's figures pool its processes.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +16,7 @@ const STREAM = process.env.STREAM === '1';
 const CONTROLS = process.env.CONTROLS === '1';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 3);
+const PROCS = Number(process.env.PROCS ?? 1);
 const children = [];
 
 /** CPU ticks (user + system) of a process, all threads, and of its main thread. */
@@ -33,30 +36,32 @@ try {
   const upstream = await startChild('upstream.mjs', ['0'], children);
   const floor = await startChild('floor-proxy.mjs', [upstream.url], children);
   const targets = [{ name: 'floor', pid: floor.child.pid, url: floor.url }];
-  for (const [name, root] of BUILDS) {
-    const gateway = await startBurnrate(join(resolve(root), 'bin', 'burnrate.js'), upstream.url, CONTROLS ? CONTROL_CONFIG : { loopBreaker: { enabled: false } }, children);
-    targets.push({ name, pid: gateway.child.pid, url: gateway.url, key: gateway.key });
+  for (let p = 0; p < PROCS; p++) {
+    for (const [name, root] of BUILDS) {
+      const gateway = await startBurnrate(join(resolve(root), 'bin', 'burnrate.js'), upstream.url, CONTROLS ? CONTROL_CONFIG : { loopBreaker: { enabled: false } }, children);
+      targets.push({ name, pid: gateway.child.pid, url: gateway.url, key: gateway.key });
+    }
   }
   for (const t of targets) await load(t, 2); // warm up
   const runs = new Map(targets.map((t) => [t.name, []]));
   const tickUs = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
   for (let round = 0; round < ROUNDS; round++) {
+    let floorRps = 0;
     for (const t of targets) {
       const before = ticks(t.pid);
       const r = await load(t, SECONDS);
       const after = ticks(t.pid);
       const requests = r.rps * SECONDS;
-      runs.get(t.name).push({ ...r, main: ((after.main - before.main) * tickUs) / requests, all: ((after.all - before.all) * tickUs) / requests });
+      if (t.name === 'floor') floorRps = r.rps;
+      runs.get(t.name).push({ ...r, floorRps, main: ((after.main - before.main) * tickUs) / requests, all: ((after.all - before.all) * tickUs) / requests });
     }
   }
-  const floorRuns = runs.get('floor');
-  console.log(`${STREAM ? 'stream' : 'json'}, ${CONNS} connections, ${CONTROLS ? 'controls on' : 'controls off'}, median of ${ROUNDS} rounds of ${SECONDS} s`);
+  console.log(`${STREAM ? 'stream' : 'json'}, ${CONNS} connections, ${CONTROLS ? 'controls on' : 'controls off'}, median of ${ROUNDS} rounds of ${SECONDS} s${PROCS > 1 ? ` × ${PROCS} processes per build` : ''}`);
   console.log('target       req/s   vs floor  p50 ms  p99 ms  CPU µs/request (main thread / all)');
-  for (const t of targets) {
-    const r = runs.get(t.name);
-    const share = t.name === 'floor' ? '' : `${(100 * median(r.map((x, i) => x.rps / floorRuns[i].rps))).toFixed(0)} %`;
+  for (const [name, r] of runs) {
+    const share = name === 'floor' ? '' : `${(100 * median(r.map((x) => x.rps / x.floorRps))).toFixed(0)} %`;
     const m = (f) => median(r.map(f));
-    console.log(`${t.name.padEnd(10)} ${m((x) => x.rps).toFixed(0).padStart(7)} ${share.padStart(9)} ${m((x) => x.p50).toFixed(3).padStart(7)} ${m((x) => x.p99).toFixed(3).padStart(7)}  ${m((x) => x.main).toFixed(0)} / ${m((x) => x.all).toFixed(0)}`);
+    console.log(`${name.padEnd(10)} ${m((x) => x.rps).toFixed(0).padStart(7)} ${share.padStart(9)} ${m((x) => x.p50).toFixed(3).padStart(7)} ${m((x) => x.p99).toFixed(3).padStart(7)}  ${m((x) => x.main).toFixed(0)} / ${m((x) => x.all).toFixed(0)}`);
   }
 } finally {
   for (const c of children) c.kill('SIGTERM');
