@@ -1,10 +1,6 @@
 import type { LedgerRow } from './types.js';
 
-/**
- * A ledger row as one line of text, for the journal and the writer thread: a JSON array of the
- * row's values in a fixed order. Without the field names, the text is half as long and
- * `JSON.stringify` takes ~1.4 µs instead of ~3.5 µs, on the gateway's event loop for every request.
- */
+/** The order of a line's values: `toLine` writes them in this order, `fromLine` names them back. */
 const FIELDS = [
   'id', 'ts', 'app', 'keyId', 'feature', 'customer', 'conversation', 'user', 'tags', 'endpoint', 'provider', 'model',
   'requestedModel', 'returnedModel', 'stream', 'status', 'errorCode', 'usage', 'tokensIn', 'tokensOut', 'costNano',
@@ -12,6 +8,12 @@ const FIELDS = [
   'usesTools', 'usesImages',
 ] as const satisfies readonly (keyof LedgerRow)[];
 
+/**
+ * A ledger row as one line of text, for the journal and the writer thread: a JSON array of its values
+ * in the order of FIELDS. Without the field names the text is half as long, and `JSON.stringify` runs
+ * on the gateway's event loop for every request: ~1.4 instead of ~3.5 µs in a loop, ~5 instead of ~7 µs
+ * in the gateway under load (`--cpu-prof`). Written out field by field: mapping over FIELDS was 2× slower.
+ */
 export function toLine(r: LedgerRow): string {
   return JSON.stringify([
     r.id, r.ts, r.app, r.keyId, r.feature, r.customer, r.conversation, r.user, r.tags, r.endpoint, r.provider, r.model,
