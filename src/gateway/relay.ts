@@ -79,21 +79,27 @@ export async function relayStream(
     held = false;
     res.uncork();
   };
+  /** Relays one chunk; false when the client's buffer is full (wait for 'drain'). */
+  const relay = (chunk: Uint8Array): boolean => {
+    ttftMs ??= performance.now() - started;
+    reader.push(chunk);
+    const out = filter ? filter.push(chunk) : chunk;
+    capture?.push(Buffer.from(out));
+    if (out.length === 0) return true;
+    if (!held) {
+      held = true;
+      res.cork();
+      setImmediate(release);
+    }
+    return res.write(out) || clientGone;
+  };
   try {
-    for await (const chunk of sent.body) {
-      ttftMs ??= performance.now() - started;
-      reader.push(chunk);
-      const out = filter ? filter.push(chunk) : chunk;
-      capture?.push(Buffer.from(out));
-      if (out.length > 0) {
-        if (!held) {
-          held = true;
-          res.cork();
-          setImmediate(release);
-        }
-        if (!res.write(out) && !clientGone) await drained(res);
+    if (sent.body instanceof Readable) await pump(sent.body, relay, res);
+    else {
+      for await (const chunk of sent.body) {
+        if (!relay(chunk)) await drained(res);
+        if (clientGone) break;
       }
-      if (clientGone) break;
     }
     if (filter) {
       const tail = filter.flush();
@@ -135,6 +141,33 @@ async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of body) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Feeds a readable's chunks to `relay` until it ends, pausing while the client's buffer is full.
+ * Listeners and one promise: `for await` costs a promise per chunk and an iterator with its own
+ * listeners per stream. Rejects when the stream fails or is destroyed before its end (cut, or aborted
+ * because the client went away).
+ */
+function pump(body: Readable, relay: (chunk: Uint8Array) => boolean, res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const resume = () => body.resume();
+    const done = (err?: Error) => {
+      body.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      res.off('drain', resume);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onData = (chunk: Uint8Array) => {
+      if (!relay(chunk)) {
+        body.pause();
+        res.once('drain', resume);
+      }
+    };
+    const onEnd = () => done();
+    const onClose = () => done(new Error('upstream stream closed before its end'));
+    body.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+  });
 }
 
 function drained(res: ServerResponse): Promise<void> {
