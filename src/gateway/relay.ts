@@ -159,7 +159,16 @@ function pump(body: Readable, relay: (chunk: Uint8Array) => boolean, res: Server
       else resolve();
     };
     const onData = (chunk: Uint8Array) => {
-      if (!relay(chunk)) {
+      // A throw here would escape into the stream's emitter; it settles the relay instead, as it did
+      // inside the for-await loop.
+      let more: boolean;
+      try {
+        more = relay(chunk);
+      } catch (err) {
+        body.destroy();
+        return done(err as Error);
+      }
+      if (!more) {
         body.pause();
         res.once('drain', resume);
       }
