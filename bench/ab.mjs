@@ -3,6 +3,8 @@
 // a shared machine. Each build is a checkout with `npm run build` done (dist/ and bin/).
 //   BUILDS="before=/tmp/old,after=." node bench/ab.mjs
 // Options: CONNS (10), STREAM=1, CONTROLS=1 (the bench's budgets and rate limit), ROUNDS (5), SECONDS (3),
+// VARIANTS='{"name":{config},...}': each build once per variant, its config merged over the base one
+// (e.g. '{"on":{},"no-breaker":{"loopBreaker":{"enabled":false}}}' with CONTROLS=1),
 // PROCS (1): gateway processes per build, as two processes of one build can differ by ±10 % here
 // (V8's heap layout and GC timing, which core they land on); each build's figures pool its processes.
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ const CONTROLS = process.env.CONTROLS === '1';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 3);
 const PROCS = Number(process.env.PROCS ?? 1);
+const VARIANTS = Object.entries(JSON.parse(process.env.VARIANTS ?? '{"":{}}'));
 const children = [];
 
 /** CPU ticks (user + system) of a process, all threads, and of its main thread. */
@@ -37,9 +40,12 @@ try {
   const floor = await startChild('floor-proxy.mjs', [upstream.url], children);
   const targets = [{ name: 'floor', pid: floor.child.pid, url: floor.url }];
   for (let p = 0; p < PROCS; p++) {
-    for (const [name, root] of BUILDS) {
-      const gateway = await startBurnrate(join(resolve(root), 'bin', 'burnrate.js'), upstream.url, CONTROLS ? CONTROL_CONFIG : { loopBreaker: { enabled: false } }, children);
-      targets.push({ name, pid: gateway.child.pid, url: gateway.url, key: gateway.key });
+    for (const [build, root] of BUILDS) {
+      for (const [variant, config] of VARIANTS) {
+        const base = CONTROLS ? CONTROL_CONFIG : { loopBreaker: { enabled: false } };
+        const gateway = await startBurnrate(join(resolve(root), 'bin', 'burnrate.js'), upstream.url, { ...base, ...config }, children);
+        targets.push({ name: variant ? `${build}/${variant}` : build, pid: gateway.child.pid, url: gateway.url, key: gateway.key });
+      }
     }
   }
   for (const t of targets) await load(t, 2); // warm up
@@ -57,11 +63,11 @@ try {
     }
   }
   console.log(`${STREAM ? 'stream' : 'json'}, ${CONNS} connections, ${CONTROLS ? 'controls on' : 'controls off'}, median of ${ROUNDS} rounds of ${SECONDS} s${PROCS > 1 ? ` × ${PROCS} processes per build` : ''}`);
-  console.log('target       req/s   vs floor  p50 ms  p99 ms  CPU µs/request (main thread / all)');
+  console.log('target             req/s   vs floor  p50 ms  p99 ms  CPU µs/request (main thread / all)');
   for (const [name, r] of runs) {
     const share = name === 'floor' ? '' : `${(100 * median(r.map((x) => x.rps / x.floorRps))).toFixed(0)} %`;
     const m = (f) => median(r.map(f));
-    console.log(`${name.padEnd(10)} ${m((x) => x.rps).toFixed(0).padStart(7)} ${share.padStart(9)} ${m((x) => x.p50).toFixed(3).padStart(7)} ${m((x) => x.p99).toFixed(3).padStart(7)}  ${m((x) => x.main).toFixed(0)} / ${m((x) => x.all).toFixed(0)}`);
+    console.log(`${name.padEnd(16)} ${m((x) => x.rps).toFixed(0).padStart(7)} ${share.padStart(9)} ${m((x) => x.p50).toFixed(3).padStart(7)} ${m((x) => x.p99).toFixed(3).padStart(7)}  ${m((x) => x.main).toFixed(0)} / ${m((x) => x.all).toFixed(0)}`);
   }
 } finally {
   for (const c of children) c.kill('SIGTERM');
