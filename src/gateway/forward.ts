@@ -3,13 +3,15 @@ import { Pool, errors as undiciErrors } from 'undici';
 import { GatewayError } from './errors.js';
 import { adapterFor } from './providers/index.js';
 import { Simulator, type SimulateOptions } from './providers/simulated/index.js';
-import type { Dialect, UpstreamConfig, UpstreamResponse } from './providers/types.js';
-
-/** Hop-by-hop and framing headers are ours to set, not the upstream's. */
-const DROP_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'date', 'server']);
+import type { Dialect, UpstreamConfig } from './providers/types.js';
+import { UpstreamExchange } from './upstream-exchange.js';
 
 /** `headers` is this request's own copy: the pipeline completes it in place. */
-export interface SentRequest extends UpstreamResponse {
+export interface SentRequest {
+  status: number;
+  headers: Record<string, string>;
+  /** A real upstream's answer, or the simulator's generated body. */
+  body: UpstreamExchange | AsyncIterable<Uint8Array>;
   /** Stops reading the upstream (the client went away). */
   abort(): void;
 }
@@ -45,20 +47,20 @@ export class Forwarder {
     const pathStart = target.url.indexOf('/', target.url.indexOf('//') + 2);
     const origin = pathStart === -1 ? target.url : target.url.slice(0, pathStart);
     try {
-      const res = await this.poolFor(origin).request({
-        method: 'POST',
-        path: pathStart === -1 ? '/' : target.url.slice(pathStart),
-        headers: target.headers,
-        body: bodyBytes,
-        headersTimeout: upstream.timeoutMs,
-        bodyTimeout: upstream.timeoutMs,
-      });
-      const headers: Record<string, string> = {};
-      for (const k in res.headers) {
-        const v = res.headers[k];
-        if (v !== undefined && !DROP_RESPONSE_HEADERS.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      }
-      return { status: res.statusCode, headers, body: res.body, abort: () => res.body.destroy() };
+      const exchange = new UpstreamExchange();
+      this.poolFor(origin).dispatch(
+        {
+          method: 'POST',
+          path: pathStart === -1 ? '/' : target.url.slice(pathStart),
+          headers: target.headers,
+          body: bodyBytes,
+          headersTimeout: upstream.timeoutMs,
+          bodyTimeout: upstream.timeoutMs,
+        },
+        exchange,
+      );
+      await exchange.answered;
+      return { status: exchange.status, headers: exchange.headers, body: exchange, abort: () => exchange.abort() };
     } catch (err) {
       throw toGatewayError(err, upstream);
     }

@@ -1,16 +1,15 @@
 import type { ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { responseText } from '../tokens/body-text.js';
 import { GatewayError } from './errors.js';
-import { readAll } from './http.js';
 import type { SentRequest } from './forward.js';
+import { UpstreamExchange } from './upstream-exchange.js';
 import type { Outcome } from './meter.js';
 import { DeferredStreamReader, OpenAIUsageChunkFilter, USAGE_READERS, usageFromText } from './providers/index.js';
 import type { Dialect } from './providers/types.js';
 
 /** Non-streaming (and error) answers: read whole, take usage from the JSON. */
 export async function readBuffered(sent: SentRequest, dialect: Dialect, provider: string, started: number): Promise<{ outcome: Outcome; raw: Buffer }> {
-  const raw = sent.body instanceof Readable ? await readAll(sent.body) : await collect(sent.body);
+  const raw = sent.body instanceof UpstreamExchange ? await sent.body.read() : await collect(sent.body);
   const text = raw.toString('utf8');
   let report = sent.status < 400 ? usageFromText(dialect, text) : undefined;
   let json: unknown;
@@ -94,7 +93,7 @@ export async function relayStream(
     return res.write(out) || clientGone;
   };
   try {
-    if (sent.body instanceof Readable) await pump(sent.body, relay, res);
+    if (sent.body instanceof UpstreamExchange) await pump(sent.body, relay, res);
     else {
       for await (const chunk of sent.body) {
         if (!relay(chunk)) await drained(res);
@@ -143,40 +142,32 @@ async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Bytes a client may leave unread in its buffer before the upstream is paused. */
+const RELAY_HIGH_WATER = 64 * 1024;
+
 /**
- * Feeds a readable's chunks to `relay` until it ends, pausing while the client's buffer is full.
- * Listeners and one promise: `for await` costs a promise per chunk and an iterator with its own
- * listeners per stream. Rejects when the stream fails or is destroyed before its end (cut, or aborted
- * because the client went away).
+ * Feeds an upstream's chunks to `relay` until the body ends, pausing the upstream once the client
+ * leaves RELAY_HIGH_WATER bytes unread, until its buffer drains. Not at the socket's own high-water
+ * mark: upstreams send many small chunks (an event each), and a pause per chunk took 16 s to relay
+ * 23 MB once the client was slow. Rejects when the body fails or is aborted before its end (cut, or
+ * aborted because the client went away), and when `relay` throws (the request is then aborted).
  */
-function pump(body: Readable, relay: (chunk: Uint8Array) => boolean, res: ServerResponse): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const resume = () => body.resume();
-    const done = (err?: Error) => {
-      body.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
-      res.off('drain', resume);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (chunk: Uint8Array) => {
-      // A throw here would escape into the stream's emitter; it settles the relay instead, as it did
-      // inside the for-await loop.
-      let more: boolean;
-      try {
-        more = relay(chunk);
-      } catch (err) {
-        body.destroy();
-        return done(err as Error);
-      }
-      if (!more) {
-        body.pause();
+function pump(body: UpstreamExchange, relay: (chunk: Uint8Array) => boolean, res: ServerResponse): Promise<void> {
+  let waiting = false;
+  const resume = () => {
+    waiting = false;
+    body.resume();
+  };
+  return body
+    .relay((chunk) => {
+      if (relay(chunk) || res.writableLength < RELAY_HIGH_WATER) return true;
+      if (!waiting) {
+        waiting = true;
         res.once('drain', resume);
       }
-    };
-    const onEnd = () => done();
-    const onClose = () => done(new Error('upstream stream closed before its end'));
-    body.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
-  });
+      return false;
+    })
+    .finally(() => res.off('drain', resume));
 }
 
 function drained(res: ServerResponse): Promise<void> {
