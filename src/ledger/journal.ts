@@ -101,31 +101,37 @@ export class JournaledLedger implements LedgerStore {
     return `${this.owner}-${seq}.jsonl`;
   }
 
-  /** Seals the open segment, waits until the ledger holds every row appended so far, then deletes the sealed segments. */
+  /** One round of `sealAndDelete` at a time; a round asked for meanwhile shares it. */
   private release(): Promise<void> {
-    this.syncing ??= (async () => {
-      try {
-        this.writeLines();
-        if (this.fd !== undefined) {
-          closeSync(this.fd);
-          this.fd = undefined;
-          this.sealed.push(this.segmentName(this.seq++));
-        }
-        if (this.sealed.length === 0) return;
-        const done = this.sealed;
-        await this.inner.sync();
-        this.sealed = this.sealed.filter((s) => !done.includes(s));
-        for (const s of done) unlinkSync(join(this.dir, s));
-        this.failing = false;
-      } catch (err) {
-        // The rows are still journaled: the next round (or the next start) retries.
-        if (!this.failing) console.error(`burnrate: ledger journal kept (rows not written yet): ${(err as Error).message}`);
-        this.failing = true;
-      } finally {
-        this.syncing = undefined;
-      }
-    })();
+    // Cleared from `.finally`, which runs after this assignment even when the round had nothing to do
+    // (a `finally` inside the async function ran before it, leaving a settled round here for good:
+    // the journal stopped rotating and grew for the process's whole life).
+    this.syncing ??= this.sealAndDelete().finally(() => {
+      this.syncing = undefined;
+    });
     return this.syncing;
+  }
+
+  /** Seals the open segment, waits until the ledger holds every row appended so far, then deletes the sealed segments. */
+  private async sealAndDelete(): Promise<void> {
+    try {
+      this.writeLines();
+      if (this.fd !== undefined) {
+        closeSync(this.fd);
+        this.fd = undefined;
+        this.sealed.push(this.segmentName(this.seq++));
+      }
+      if (this.sealed.length === 0) return;
+      const done = this.sealed;
+      await this.inner.sync();
+      this.sealed = this.sealed.filter((s) => !done.includes(s));
+      for (const s of done) unlinkSync(join(this.dir, s));
+      this.failing = false;
+    } catch (err) {
+      // The rows are still journaled: the next round (or the next start) retries.
+      if (!this.failing) console.error(`burnrate: ledger journal kept (rows not written yet): ${(err as Error).message}`);
+      this.failing = true;
+    }
   }
 
   /** Re-appends the rows of segments whose process is gone (or is a previous life of this pid), then removes them. */

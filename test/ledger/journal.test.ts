@@ -50,6 +50,24 @@ describe('ledger journal', () => {
     await ledger.close();
   });
 
+  it('keeps rotating after cycles with nothing to do (a gateway idle at start-up), and empties the journal on close', async () => {
+    const { db, journalDir, segments, count } = setup();
+    const { ledger } = JournaledLedger.open(new SqliteLedger(db, { flushIntervalMs: 10_000 }), journalDir, { intervalMs: 10 });
+    await new Promise((r) => setTimeout(r, 50)); // idle cycles first
+    for (let round = 0; round < 3; round++) {
+      ledger.append(makeRow());
+      await ledger.journaled();
+      expect(segments().length).toBeGreaterThan(0);
+      for (let i = 0; i < 100 && segments().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(segments()).toEqual([]);
+    }
+    ledger.append(makeRow());
+    await ledger.journaled();
+    await ledger.close();
+    expect(segments()).toEqual([]);
+    expect(count()).toBe(4);
+  });
+
   it('writes at once when the request is alone in flight: nothing could join its write', async () => {
     const { db, journalDir, segments } = setup();
     const { ledger } = JournaledLedger.open(new SqliteLedger(db, { flushIntervalMs: 10_000 }), journalDir, { intervalMs: 10_000 });
