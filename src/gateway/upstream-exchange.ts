@@ -11,8 +11,8 @@ interface Settle<T> {
 /**
  * One request to an upstream, as a handler of undici's dispatcher (`pool.dispatch(options, exchange)`).
  * `pool.request()` wraps every response in a Readable stream and an async resource; here the body's
- * chunks go straight to whoever reads it: a proxy like the benchmark's floor used ~30 µs less CPU per
- * request this way (115 → 83 µs JSON, 110 → 91 µs streaming, on this project's 2-core machine).
+ * chunks go straight to whoever reads it: forwarding and reading an answer took 38.8 instead of
+ * 41.3 µs of CPU (JSON) and 47.5 instead of 48.8 µs (streams), the two alternating in one process.
  *
  * `answered` resolves with the status and headers (or rejects: unreachable, timed out); then the
  * body is read once, whole (`read()`) or chunk by chunk (`relay()`). Chunks that arrive before that

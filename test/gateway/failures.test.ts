@@ -93,6 +93,20 @@ describe('failures are answered clearly and still recorded', () => {
     expect(ok.choices[0]!.message.content).toBeTruthy();
   });
 
+  it('answers 502 upstream_error when the upstream breaks off a JSON answer, and records it', async () => {
+    rig.upstream.behaviour.cutBodyAfterBytes = 20;
+    try {
+      const res = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages }));
+      expect(res.status).toBe(502);
+      expect((await res.json()).error.code).toBe('upstream_error');
+      const row = await lastRow();
+      expect(row.status).toBe(502);
+      expect(row.errorCode).toBe('upstream_error');
+    } finally {
+      delete rig.upstream.behaviour.cutBodyAfterBytes;
+    }
+  });
+
   it('answers 502 when the upstream answers garbage', async () => {
     rig.upstream.behaviour.garbage = true;
     try {

@@ -20,6 +20,8 @@ export interface SimulatedBehaviour {
   tokensPerSecond: number;
   /** Answer 200 with a body that is not JSON. */
   garbage?: boolean;
+  /** JSON answers: send the headers and this many bytes of the body, then destroy the socket. */
+  cutBodyAfterBytes?: number;
   /** Share of the input reported as cache reads, 0 to 1. */
   cacheReadRatio: number;
 }
@@ -148,7 +150,8 @@ export async function startSimulatedUpstream(options: SimulatedUpstreamOptions =
       const key = `${path}\u0000${behaviour.cacheReadRatio}\u0000${text}`;
       const rendered = simulator.render(dialect, body, { cacheReadRatio: behaviour.cacheReadRatio }, key);
       res.writeHead(rendered.status, rendered.headers);
-      res.end(rendered.bytes);
+      if (behaviour.cutBodyAfterBytes === undefined) return void res.end(rendered.bytes);
+      res.write(rendered.bytes.subarray(0, behaviour.cutBodyAfterBytes), () => res.destroy());
       return;
     }
     const reply = simulator.reply(dialect, body, { cacheReadRatio: behaviour.cacheReadRatio });
