@@ -47,7 +47,7 @@ export class Forwarder {
     const pathStart = target.url.indexOf('/', target.url.indexOf('//') + 2);
     const origin = pathStart === -1 ? target.url : target.url.slice(0, pathStart);
     try {
-      const exchange = new UpstreamExchange();
+      const exchange = new UpstreamExchange((err, answered) => toGatewayError(err, upstream, answered));
       this.poolFor(origin).dispatch(
         {
           method: 'POST',
@@ -71,12 +71,16 @@ export class Forwarder {
   }
 }
 
-/** Network failures become a 502/504 in the client's dialect; the provider's secret never appears. */
-export function toGatewayError(err: unknown, upstream: UpstreamConfig): GatewayError {
+/**
+ * Network failures become a 502/504 in the client's dialect; the provider's secret never appears.
+ * `answered`: the failure came after the answer's headers (the upstream broke it off).
+ */
+export function toGatewayError(err: unknown, upstream: UpstreamConfig, answered = false): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError(504, 'upstream_timeout', `upstream ${upstream.name} did not answer within ${upstream.timeoutMs} ms`);
+    return new GatewayError(504, 'upstream_timeout', `upstream ${upstream.name} did not ${answered ? 'finish its answer' : 'answer'} within ${upstream.timeoutMs} ms`);
   }
+  if (answered) return new GatewayError(502, 'upstream_error', `upstream ${upstream.name} broke off its answer`);
   const code = (err as { code?: string }).code;
   return new GatewayError(502, 'upstream_error', `upstream ${upstream.name} unreachable${code ? ` (${code})` : ''}`);
 }

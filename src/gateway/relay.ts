@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { errors as undiciErrors } from 'undici';
 import { responseText } from '../tokens/body-text.js';
 import { GatewayError } from './errors.js';
 import type { SentRequest } from './forward.js';
@@ -10,7 +9,7 @@ import type { Dialect } from './providers/types.js';
 
 /** Non-streaming (and error) answers: read whole, take usage from the JSON. */
 export async function readBuffered(sent: SentRequest, dialect: Dialect, provider: string, started: number): Promise<{ outcome: Outcome; raw: Buffer }> {
-  const raw = sent.body instanceof UpstreamExchange ? await sent.body.read().catch((err: Error) => Promise.reject(brokenOff(err, provider))) : await collect(sent.body);
+  const raw = sent.body instanceof UpstreamExchange ? await sent.body.read() : await collect(sent.body);
   const text = raw.toString('utf8');
   let report = sent.status < 400 ? usageFromText(dialect, text) : undefined;
   let json: unknown;
@@ -33,12 +32,6 @@ export async function readBuffered(sent: SentRequest, dialect: Dialect, provider
     ttftMs: null,
   };
   return { outcome, raw };
-}
-
-/** An answer the upstream broke off (connection reset, body timeout): a 502/504 in the client's dialect, not a 500. */
-function brokenOff(err: Error, provider: string): GatewayError {
-  if (err instanceof undiciErrors.BodyTimeoutError) return new GatewayError(504, 'upstream_timeout', `upstream ${provider} stopped sending its answer`);
-  return new GatewayError(502, 'upstream_error', `upstream ${provider} broke off its answer`);
 }
 
 /**

@@ -16,7 +16,7 @@ interface Settle<T> {
  *
  * `answered` resolves with the status and headers (or rejects: unreachable, timed out); then the
  * body is read once, whole (`read()`) or chunk by chunk (`relay()`). Chunks that arrive before that
- * are held.
+ * are held. Failures reach the reader as `toError` makes them, told whether the answer had begun.
  */
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
   status = 0;
@@ -34,7 +34,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** A held chunk filled the reader's buffer: pause at the next chunk. */
   private pauseNext = false;
 
-  constructor() {
+  constructor(private readonly toError: (err: Error, answered: boolean) => Error = (err) => err) {
     this.answered = new Promise((resolve, reject) => (this.answer = { resolve, reject }));
   }
 
@@ -76,7 +76,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.finished?.resolve();
   }
 
-  onError(err: Error): void {
+  onError(cause: Error): void {
+    const err = this.toError(cause, this.status !== 0);
     if (this.status === 0) this.answer.reject(err);
     this.end = err;
     this.finished?.reject(err);
