@@ -46,6 +46,12 @@ export interface UsageCost {
   byKind: Partial<Record<UsageKind, NanoUsd>>;
 }
 
+/** What `tokens` of one kind cost at `rates`, rounded up to the nano-USD (see `priceUsage`). */
+export function kindCostNano(rates: Rates, kind: UsageKind, tokens: number, batchDiscount = 0): NanoUsd {
+  const picoPerToken = Math.ceil(Math.round(rateFor(rates, kind) * 1e6) * (1 - batchDiscount));
+  return ceilDiv(tokens * picoPerToken, 1000);
+}
+
 /**
  * Prices one request's usage in integer nano-USD. Rates are turned into integer pico-USD per token
  * first (exact for any rate quoted to 1e-6 $/M), and each kind's cost is rounded up, so the total is
@@ -58,8 +64,7 @@ export function priceUsage(version: PriceVersion, usage: Usage, batchDiscount = 
   for (const kind of USAGE_KINDS) {
     const tokens = usage[kind];
     if (!tokens) continue;
-    const picoPerToken = Math.ceil(Math.round(rateFor(rates, kind) * 1e6) * (1 - batchDiscount));
-    const nano = ceilDiv(tokens * picoPerToken, 1000);
+    const nano = kindCostNano(rates, kind, tokens, batchDiscount);
     byKind[kind] = nano;
     costNano += nano;
   }

@@ -150,9 +150,11 @@ export class BudgetGuard {
     }
   }
 
-  /** Reserves `worstCaseNano` on every hard budget covering the request, or refuses. */
-  admit(subject: BudgetSubject, worstCaseNano: number, now: number): Maybe<Admission> {
-    const applied = this.applicable(subject, now);
+  /**
+   * Reserves `worstCaseNano` on every hard budget covering the request, or refuses. `applied`: the
+   * budgets `applicable` gave for this subject and time, when the caller already asked.
+   */
+  admit(subject: BudgetSubject, worstCaseNano: number, now: number, applied = this.applicable(subject, now)): Maybe<Admission> {
     let rebuilding: Promise<void>[] | undefined;
     for (const a of applied) {
       if (!this.ready.has(a.item.key)) (rebuilding ??= []).push(this.seed(a));

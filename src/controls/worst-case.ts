@@ -1,4 +1,4 @@
-import type { Catalog, ModelEntry } from '../catalog/index.js';
+import { kindCostNano, ratesForSize, type Catalog, type ModelEntry } from '../catalog/index.js';
 import type { TokenCounter } from '../tokens/index.js';
 import { promptParts } from '../tokens/body-text.js';
 
@@ -21,9 +21,11 @@ export function inputUpperBound(body: Record<string, unknown>, model: string, co
  * `max_tokens` (or the model's output limit) of output for each of `n` choices, reasoning included.
  */
 export function worstCaseNano(catalog: Catalog, entry: ModelEntry, inputTokens: number, outputTokens: number): number {
-  const plain = catalog.price(entry, { input: inputTokens, output: outputTokens }).costNano;
-  const cacheWrite = catalog.price(entry, { cache_write_1h: inputTokens, output: outputTokens }).costNano;
-  return Math.max(plain, cacheWrite);
+  // The same sums as pricing both usages with `catalog.price`, without its per-kind objects and
+  // dates (run for every budgeted request).
+  const rates = ratesForSize(catalog.versionAt(entry), inputTokens);
+  const input = Math.max(kindCostNano(rates, 'input', inputTokens), kindCostNano(rates, 'cache_write_1h', inputTokens));
+  return input + kindCostNano(rates, 'output', outputTokens);
 }
 
 export function outputBound(body: Record<string, unknown>, catalog: Catalog, entry: ModelEntry, embeddings: boolean): number {

@@ -114,14 +114,16 @@ export function reserveBudget(
   now: number,
 ): Maybe<Admitted> {
   const none = unbudgeted(initial, subjectBase, rateHeaders);
-  if (!deps.budgets.active || deps.budgets.applicable(none.subject, now).length === 0) return none;
+  if (!deps.budgets.active) return none;
+  const applied = deps.budgets.applicable(none.subject, now);
+  if (applied.length === 0) return none;
   const { target, subject } = none;
   if (!target.entry) {
     throw new GatewayError(400, 'unknown_model', `model "${target.model}" has no price, so no budget can admit it`, { model: target.model });
   }
   const inputTokens = inputUpperBound(body, target.model, deps.counter);
   const worst = worstCaseNano(deps.catalog, target.entry, inputTokens, outputBound(body, deps.catalog, target.entry, dialect === 'openai-embeddings'));
-  return andThen(deps.budgets.admit(subject, worst, now), (admission) =>
+  return andThen(deps.budgets.admit(subject, worst, now, applied), (admission) =>
     admission.ok ? admitted(deps, admission, target, subject, rateHeaders, null) : onLimit(deps, dialect, app, body, admission, target, subject, inputTokens, worst, rateHeaders, now),
   );
 }
