@@ -1,3 +1,4 @@
+import { fingerprint, FingerprintTable } from './fingerprint-table.js';
 import type { WindowState } from './types.js';
 
 /** Each window is kept as 10 slices; the total is the sum of the slices inside the window. */
@@ -5,11 +6,12 @@ const SLICES = 10;
 
 /**
  * A series is the [slice number, amount] pairs of its hits, oldest first, or, for a series of one hit
- * of 1, just that hit's slice number. Most series (one per distinct request body, for the loop
- * breaker) see a single hit: a number in the map, not an object and an array, halves what the
- * hundreds of thousands of them alive under load take to hold, to promote and to mark.
+ * of 1, just that hit's slice number.
  */
 type Series = number | number[];
+
+/** In a generation's table: the key's series is an array, in the generation's map. */
+const IN_MAP = -1;
 
 /** A hit for an earlier slice than the newest (a clock that stepped back): kept in order. */
 function addOutOfOrder(slices: number[], slice: number, amount: number): void {
@@ -23,6 +25,18 @@ function addOutOfOrder(slices: number[], slice: number, amount: number): void {
 const SWEEP_TRIPS_EVERY_MS = 10_000;
 
 /**
+ * One generation's series. Every key is in `table` by its fingerprint: a series of one hit as its
+ * slice number, any other as IN_MAP with its array in `arrays`. Most series (one per distinct request
+ * body, for the loop breaker) see a single hit, and never cost a map entry or a retained key string:
+ * with ~600k of them alive under load, that was most of the breaker's cost (map lookups that missed
+ * the CPU's caches, key strings promoted to the old generation and marked there).
+ */
+interface Generation {
+  table: FingerprintTable;
+  arrays: Map<string, number[]>;
+}
+
+/**
  * The series of one window length in three generations, newest first, each started half a window
  * after the one before. A hit moves its series to the newest; the oldest generation is dropped whole
  * (no sweep), so a series idle for a window is gone within one and a half. The loop breaker keeps a
@@ -30,7 +44,7 @@ const SWEEP_TRIPS_EVERY_MS = 10_000;
  * requests/s.
  */
 class Generations {
-  private maps: Map<string, Series>[] = [new Map()];
+  private gens: Generation[];
   private startedAt: number;
   readonly sliceMs: number;
 
@@ -38,44 +52,65 @@ class Generations {
     readonly windowMs: number,
     now: number,
   ) {
+    this.gens = [{ table: new FingerprintTable(), arrays: new Map() }];
     this.startedAt = now;
     this.sliceMs = Math.max(1, Math.ceil(windowMs / SLICES));
   }
 
-  /** The series of `key`, moved to the newest generation; undefined when there is none. */
-  get(key: string, now: number): Series | undefined {
+  /** The series of `key` (fingerprint `fp`), moved to the newest generation; undefined when there is none. */
+  get(key: string, fp: number, now: number): Series | undefined {
     if (now - this.startedAt >= this.windowMs / 2) {
-      this.maps.unshift(new Map());
-      if (this.maps.length > 3) this.maps.pop();
+      // The new generation starts at the size the last one reached, rather than growing to it again.
+      this.gens.unshift({ table: new FingerprintTable(nextPowerOfTwo(this.gens[0]!.table.size * 2)), arrays: new Map() });
+      if (this.gens.length > 3) this.gens.pop();
       this.startedAt = now;
     }
-    const newest = this.maps[0]!;
-    const s = newest.get(key);
-    if (s) return s;
-    for (let i = 1; i < this.maps.length; i++) {
-      const old = this.maps[i]!.get(key);
-      if (old) {
-        this.maps[i]!.delete(key);
-        newest.set(key, old);
-        return old;
+    for (let i = 0; i < this.gens.length; i++) {
+      const g = this.gens[i]!;
+      const v = g.table.get(fp);
+      if (v === undefined) continue;
+      const s = v === IN_MAP ? g.arrays.get(key) : v;
+      // IN_MAP without an array: another key's fingerprint (a one in 2^53 chance); look further.
+      if (s === undefined) continue;
+      if (i > 0) {
+        g.table.delete(fp);
+        if (typeof s !== 'number') g.arrays.delete(key);
+        this.set(key, fp, s);
       }
+      return s;
     }
     return undefined;
   }
 
-  set(key: string, s: Series): void {
-    this.maps[0]!.set(key, s);
+  /** Stores the series of `key` in the newest generation. */
+  set(key: string, fp: number, s: Series): void {
+    const newest = this.gens[0]!;
+    if (typeof s === 'number') {
+      newest.table.set(fp, s);
+    } else {
+      newest.table.set(fp, IN_MAP);
+      newest.arrays.set(key, s);
+    }
   }
 
-  delete(key: string): void {
-    for (const m of this.maps) m.delete(key);
+  delete(key: string, fp: number): void {
+    for (const g of this.gens) {
+      g.table.delete(fp);
+      g.arrays.delete(key);
+    }
   }
 
   get size(): number {
     let n = 0;
-    for (const m of this.maps) n += m.size;
+    for (const g of this.gens) n += g.table.size;
     return n;
   }
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1024;
+  while (p < n) p *= 2;
+  return p;
 }
 
 /** Sliding-window counters and breaker trips in this process. */
@@ -112,13 +147,14 @@ export class MemoryWindowState implements WindowState {
   hit(key: string, amount: number, windowMs: number, now: number): number {
     const g = this.seriesOf(windowMs, now);
     const slice = Math.floor(now / g.sliceMs);
-    const found = g.get(key, now);
+    const fp = fingerprint(key);
+    const found = g.get(key, fp, now);
     if (found === undefined) {
-      g.set(key, amount === 1 ? slice : [slice, amount]);
+      g.set(key, fp, amount === 1 ? slice : [slice, amount]);
       return amount;
     }
     let s = found;
-    if (typeof s === 'number') g.set(key, (s = [s, 1]));
+    if (typeof s === 'number') g.set(key, fp, (s = [s, 1]));
     const last = s.length - 2;
     if (last >= 0 && s[last] === slice) s[last + 1]! += amount;
     else if (last >= 0 && s[last]! > slice) addOutOfOrder(s, slice, amount);
@@ -128,7 +164,7 @@ export class MemoryWindowState implements WindowState {
 
   peek(key: string, windowMs: number, now: number): number {
     const g = this.byWindow.get(windowMs);
-    const s = g?.get(key, now);
+    const s = g?.get(key, fingerprint(key), now);
     return s === undefined ? 0 : this.sum(s, g!, now);
   }
 
@@ -152,7 +188,8 @@ export class MemoryWindowState implements WindowState {
   }
 
   reset(key: string): void {
-    for (const series of this.byWindow.values()) series.delete(key);
+    const fp = fingerprint(key);
+    for (const series of this.byWindow.values()) series.delete(key, fp);
     this.trips.delete(key);
   }
 }
