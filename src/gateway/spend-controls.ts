@@ -73,12 +73,12 @@ function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app:
  * The first controls: a tripped loop breaker and rate limits. Returns the rate-limit headers to
  * answer with; throws the refusal.
  */
-export function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyHash: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Maybe<Readonly<Record<string, string>>> {
+export function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, bodyTag: () => string, subjectBase: Omit<BudgetSubject, 'model'>, now: number): Maybe<Readonly<Record<string, string>>> {
   const settings = loopSettingsOf(deps, app);
   if (!settings.enabled && !deps.rates.active) return NO_HEADERS;
   // Asked at once (with Redis: one round trip); a refused attempt counts against the rate limit either way.
   const asked = all([
-    settings.enabled ? deps.breaker.tripped(keyId, bodyHash(), settings, now) : undefined,
+    settings.enabled ? deps.breaker.tripped(keyId, bodyTag(), settings, now) : undefined,
     deps.rates.active ? deps.rates.check(subjectBase, now) : undefined,
   ] as const);
   return andThen(asked, ([verdict, rate]) => {
@@ -91,10 +91,10 @@ export function checkLimits(deps: ControlDeps, app: AppSettings, keyId: string, 
 }
 
 /** Counts a request that is going upstream (not a cache hit) against the loop breaker. */
-export function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyHash: () => string, now: number): Maybe<void> {
+export function countRepeat(deps: ControlDeps, app: AppSettings, keyId: string, appName: string, bodyTag: () => string, now: number): Maybe<void> {
   const settings = loopSettingsOf(deps, app);
   if (!settings.enabled) return undefined;
-  return andThen(deps.breaker.count(keyId, bodyHash(), settings, now), (verdict) => {
+  return andThen(deps.breaker.count(keyId, bodyTag(), settings, now), (verdict) => {
     if (!verdict.ok) throw loopError(deps, verdict, appName, keyId, now);
   });
 }
