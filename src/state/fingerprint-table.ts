@@ -39,10 +39,18 @@ export class FingerprintTable {
   private taken = 0;
   private live = 0;
 
+  /** `capacity`: a power of two; `FingerprintTable.holding(n)` picks one for n keys. */
   constructor(capacity = 1024) {
     this.keys = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
     this.mask = capacity - 1;
+  }
+
+  /** A table with room for `keys` keys before it grows (at most half full). */
+  static holding(keys: number): FingerprintTable {
+    let capacity = 1024;
+    while (capacity < keys * 2) capacity *= 2;
+    return new FingerprintTable(capacity);
   }
 
   get size(): number {

@@ -61,7 +61,7 @@ class Generations {
   get(key: string, fp: number, now: number): Series | undefined {
     if (now - this.startedAt >= this.windowMs / 2) {
       // The new generation starts at the size the last one reached, rather than growing to it again.
-      this.gens.unshift({ table: new FingerprintTable(nextPowerOfTwo(this.gens[0]!.table.size * 2)), arrays: new Map() });
+      this.gens.unshift({ table: FingerprintTable.holding(this.gens[0]!.table.size), arrays: new Map() });
       if (this.gens.length > 3) this.gens.pop();
       this.startedAt = now;
     }
@@ -105,12 +105,6 @@ class Generations {
     for (const g of this.gens) n += g.table.size;
     return n;
   }
-}
-
-function nextPowerOfTwo(n: number): number {
-  let p = 1024;
-  while (p < n) p *= 2;
-  return p;
 }
 
 /** Sliding-window counters and breaker trips in this process. */
@@ -164,8 +158,9 @@ export class MemoryWindowState implements WindowState {
 
   peek(key: string, windowMs: number, now: number): number {
     const g = this.byWindow.get(windowMs);
-    const s = g?.get(key, fingerprint(key), now);
-    return s === undefined ? 0 : this.sum(s, g!, now);
+    if (!g) return 0;
+    const s = g.get(key, fingerprint(key), now);
+    return s === undefined ? 0 : this.sum(s, g, now);
   }
 
   trip(key: string, until: number): void {
