@@ -30,3 +30,14 @@ export function fromLine(line: string): LedgerRow {
     route: v[28], usesTools: v[29], usesImages: v[30],
   } as LedgerRow;
 }
+
+/** The row of `id` among `lines`, if one of them is it. */
+export function lineOf(lines: readonly string[], id: string): LedgerRow | undefined {
+  // The id is in the text of its own line (and, all but surely, of no other): only those are read.
+  for (const line of lines) {
+    if (!line.includes(id)) continue;
+    const row = fromLine(line);
+    if (row.id === id) return row;
+  }
+  return undefined;
+}

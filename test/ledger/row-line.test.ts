@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromLine, toLine } from '../../src/ledger/row-line.js';
+import { fromLine, lineOf, toLine } from '../../src/ledger/row-line.js';
 import { makeRow } from '../helpers/rows.js';
 
 describe('ledger row lines', () => {
@@ -24,5 +24,14 @@ describe('ledger row lines', () => {
   it('reads the object lines that journals of earlier versions hold', () => {
     const row = makeRow({ customer: 'old' });
     expect(fromLine(JSON.stringify(row))).toEqual(row);
+  });
+
+  it('finds a row among lines by its id, not by an id that only appears in another row\'s text', () => {
+    const target = makeRow({ costNano: 7 });
+    // This row carries the target's id in a tag: it contains the text but is not the row.
+    const decoy = makeRow({ tags: { parent: target.id } });
+    const lines = [makeRow(), decoy, target, makeRow()].map(toLine);
+    expect(lineOf(lines, target.id)).toEqual(target);
+    expect(lineOf(lines, 'req_missing')).toBeUndefined();
   });
 });

@@ -15,15 +15,39 @@ describe('SQLite ledger with a writer thread', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
     const db = openSqlite(file, SQLITE_MIGRATIONS);
     const ledger = new SqliteLedger(db, { writerThread: true, flushIntervalMs: 5, maxBatch: 500 });
-    const rows = Array.from({ length: 3000 }, (_, i) => makeRow({ costNano: i + 1, customer: `c${i % 7}` }));
+    const rows = Array.from({ length: 3001 }, (_, i) => makeRow({ costNano: i + 1, customer: `c${i % 7}` }));
     for (const r of rows) ledger.append(r);
-    // A row handed to the thread but maybe not written yet is still found.
+    // A row handed to the thread but maybe not written yet is still found, and so is one still queued
+    // (the last: the 3000 before it filled six batches of 500).
     expect(await ledger.get(rows[2999]!.id)).toMatchObject({ costNano: 3000 });
+    expect(await ledger.get(rows[3000]!.id)).toEqual(rows[3000]);
     await ledger.flush();
     const stored = db.prepare('SELECT COUNT(*) AS n, SUM(cost_nano) AS cost FROM ledger').get() as { n: number; cost: number };
-    expect(stored).toEqual({ n: 3000, cost: (3000 * 3001) / 2 });
+    expect(stored).toEqual({ n: 3001, cost: (3001 * 3002) / 2 });
     const [day] = await ledger.usage({ from: rows[0]!.ts, to: rows[0]!.ts + 1, groupBy: 'day' });
-    expect(day).toMatchObject({ requests: 3000, costNano: (3000 * 3001) / 2 });
+    expect(day).toMatchObject({ requests: 3001, costNano: (3001 * 3002) / 2 });
+    await ledger.close();
+    db.close();
+  });
+
+  it('keeps rows it cannot write, reports them unwritten, and writes them once it can', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
+    const db = openSqlite(file, SQLITE_MIGRATIONS);
+    const ledger = new SqliteLedger(db, { writerThread: true, flushIntervalMs: 5 });
+    const rows = Array.from({ length: 50 }, (_, i) => makeRow({ costNano: i + 1 }));
+    ledger.append(rows[0]!);
+    await ledger.sync(); // the thread is up, its statements prepared
+    // Its inserts fail while the table is away.
+    db.exec('ALTER TABLE ledger RENAME TO ledger_away');
+    for (const r of rows.slice(1)) ledger.append(r);
+    await expect(ledger.sync()).rejects.toThrow(/could not be written/);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // a few failed rounds
+    expect(await ledger.get(rows[7]!.id)).toEqual(rows[7]);
+    db.exec('ALTER TABLE ledger_away RENAME TO ledger');
+    await ledger.sync();
+    expect(db.prepare('SELECT COUNT(*) AS n, SUM(cost_nano) AS cost FROM ledger').get()).toEqual({ n: 50, cost: (50 * 51) / 2 });
+    // Counted once in the rollups, though the batch was tried several times.
+    expect(db.prepare('SELECT SUM(requests) AS n FROM rollup_day').get()).toEqual({ n: 50 });
     await ledger.close();
     db.close();
   });

@@ -2,79 +2,80 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LedgerRow } from '../types.js';
+import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
-type OnFailure = (rows: LedgerRow[], lines: string[]) => void;
-
-interface InFlight {
-  rows: LedgerRow[];
-  lines: string[];
-  onFailure: OnFailure;
-}
+type Waiter = (reply: WriterReply | undefined) => void;
 
 /**
- * Hands ledger batches to a worker thread that writes them (writer-worker.ts), so the gateway's
- * event loop never blocks on SQLite. Rows stay visible to `pending()` until the thread confirms them.
+ * Hands ledger rows to a worker thread that writes them (writer-worker.ts), so the gateway's event
+ * loop never blocks on SQLite. The thread holds the rows until they are written; `find` asks it for
+ * one, `flush` has it write all it holds.
  */
 export class LedgerWriterThread {
-  private readonly inFlight = new Map<number, InFlight>();
+  /** Callers waiting for an answer, by request id; answered with undefined if the thread dies. */
+  private readonly waiting = new Map<number, Waiter>();
   private nextId = 0;
-  private waiters: (() => void)[] = [];
+  private dead = false;
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (m: { id: number; ok: boolean; error?: string }) => {
-      const batch = this.inFlight.get(m.id);
-      this.inFlight.delete(m.id);
-      if (batch && !m.ok) {
-        console.error(`burnrate: ledger write failed, will retry: ${m.error}`);
-        batch.onFailure(batch.rows, batch.lines);
-      }
-      if (this.inFlight.size === 0) {
-        this.worker.unref();
-        for (const w of this.waiters.splice(0)) w();
-      }
+    worker.on('message', (m: WriterReply) => this.answer(m.id, m));
+    worker.on('error', (err) => console.error(`burnrate: ledger writer thread failed: ${err.message ?? String(err)}`));
+    worker.on('exit', () => {
+      this.dead = true;
+      for (const id of [...this.waiting.keys()]) this.answer(id, undefined);
     });
-    worker.on('error', (err) => console.error(`burnrate: ledger writer thread failed: ${err.message}`));
     worker.unref();
   }
 
   /** A writer thread for a database file; undefined for an in-memory database or from sources. */
-  static start(file: string): LedgerWriterThread | undefined {
+  static start(file: string, options: { intervalMs: number; maxBatch: number }): LedgerWriterThread | undefined {
     const script = fileURLToPath(new URL('./writer-worker.js', import.meta.url));
     if (!file || file === ':memory:' || !existsSync(script)) return undefined;
-    return new LedgerWriterThread(new Worker(script, { workerData: { file } }));
+    return new LedgerWriterThread(new Worker(script, { workerData: { file, ...options } }));
   }
 
   /**
-   * Hands a batch over as the rows' lines (row-line.ts). An array of strings crosses threads ~10× cheaper than
+   * Hands rows over as their lines (row-line.ts). An array of strings crosses threads ~10× cheaper than
    * the same rows joined into one big string (0.4 vs 5 µs a row measured), and the join itself would
    * run on the gateway's event loop.
    */
-  write(rows: LedgerRow[], lines: string[], onFailure: OnFailure): void {
-    const id = ++this.nextId;
-    this.inFlight.set(id, { rows, lines, onFailure });
-    this.worker.postMessage({ id, rows: lines });
+  write(lines: string[]): void {
+    this.worker.postMessage({ kind: 'lines', lines } satisfies WriterRequest);
   }
 
-  /** A row handed to the thread and not yet confirmed written. */
-  pending(id: string): LedgerRow | undefined {
-    for (const batch of this.inFlight.values()) {
-      const row = batch.rows.find((r) => r.id === id);
-      if (row) return row;
-    }
-    return undefined;
+  /** Has the thread write every row handed over so far; false if some could not be written (it retries them). */
+  async flush(): Promise<boolean> {
+    const reply = await this.ask({ kind: 'flush', id: ++this.nextId });
+    return reply?.kind === 'flushed' && reply.ok;
   }
 
-  /** Resolves when every batch handed over so far is written (or came back to the queue). */
-  idle(): Promise<void> {
-    if (this.inFlight.size === 0) return Promise.resolve();
+  /** A row handed to the thread and not written yet. */
+  async find(rowId: string): Promise<LedgerRow | undefined> {
+    const reply = await this.ask({ kind: 'find', id: ++this.nextId, rowId });
+    return reply?.kind === 'found' ? reply.row : undefined;
+  }
+
+  private ask(request: WriterRequest & { id: number }): Promise<WriterReply | undefined> {
+    if (this.dead) return Promise.resolve(undefined);
     // Someone waits for the thread (a flush, the shutdown): the process must not exit before it answers,
     // even when nothing else is left to keep it alive (the server closed, stdout's pipe gone).
     this.worker.ref();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => {
+      this.waiting.set(request.id, resolve);
+      this.worker.postMessage(request);
+    });
+  }
+
+  private answer(id: number, reply: WriterReply | undefined): void {
+    const waiter = this.waiting.get(id);
+    if (!waiter) return;
+    this.waiting.delete(id);
+    if (this.waiting.size === 0) this.worker.unref();
+    waiter(reply);
   }
 
   async stop(): Promise<void> {
-    await this.idle();
+    await this.flush();
     await this.worker.terminate();
   }
 }
