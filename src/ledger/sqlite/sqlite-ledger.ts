@@ -25,7 +25,7 @@ export interface SqliteLedgerOptions {
   maxBatch?: number;
 }
 
-/** How often a writer thread is handed the lines queued here (it writes them every `flushIntervalMs`). */
+/** How often a writer thread is handed the lines queued here, each batch one transaction (see writer-worker.ts). */
 const HANDOVER_MS = 10;
 
 /**
@@ -33,11 +33,11 @@ const HANDOVER_MS = 10;
  * their rollups in one transaction every `flushIntervalMs`, on a full batch, and on close.
  *
  * With a writer thread, only the rows' lines are queued (row-line.ts: a string crosses threads far
- * cheaper than objects), and handed over every 10 ms; the thread gathers them into its transactions.
- * Rows that wait in the gateway's heap are copied by each young-generation collection they live
- * through: queued here for 100 ms and held until written, with their row objects, ~800 KB survived
- * each collection at 10k requests/s, whose pauses took 1.9 ms (p50; p90 3.2); handed over every 10 ms
- * as lines, ~200 KB and 1.0 ms (p90 1.4), measured with `--trace-gc-nvp` under bench/run.mjs's load.
+ * cheaper than objects), and handed over every 10 ms. Rows that wait in the gateway's heap are copied
+ * by each young-generation collection they live through: queued here for 100 ms and kept until
+ * written, with their row objects, ~800 KB survived each collection at 10k requests/s, whose pauses
+ * took 1.9 ms (p50; p90 3.2); handed over every 10 ms as lines, ~190 KB and 0.9 ms (p90 1.5),
+ * measured with `--trace-gc-nvp` under bench/run.mjs's load.
  */
 export class SqliteLedger implements LedgerStore {
   /** Rows waiting to be written inline (no writer thread). */
@@ -59,7 +59,7 @@ export class SqliteLedger implements LedgerStore {
   ) {
     this.maxBatch = options.maxBatch ?? 2000;
     const intervalMs = options.flushIntervalMs ?? 100;
-    this.writer = options.writerThread ? LedgerWriterThread.start(db.name, { intervalMs, maxBatch: this.maxBatch }) : undefined;
+    this.writer = options.writerThread ? LedgerWriterThread.start(db.name) : undefined;
     this.writeBatch = this.writer ? undefined : createBatchWriter(db);
     this.timer = setInterval(() => this.flushNow(), this.writer ? Math.min(HANDOVER_MS, intervalMs) : intervalMs);
     this.timer.unref();

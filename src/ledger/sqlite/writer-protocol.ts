@@ -2,11 +2,11 @@ import type { LedgerRow } from '../types.js';
 
 /** What the gateway sends its SQLite writer thread. */
 export type WriterRequest =
-  /** Rows (as row-line.ts lines) to write with the next transaction. */
+  /** Rows (as row-line.ts lines) to write in one transaction. */
   | { kind: 'lines'; lines: string[] }
-  /** Write everything held now, and say whether all of it is written. */
+  /** Retry what could not be written, and say whether all of it is written now. */
   | { kind: 'flush'; id: number }
-  /** A row the thread holds, not written yet. */
+  /** A row the thread holds because it could not be written yet. */
   | { kind: 'find'; id: number; rowId: string };
 
 /** The thread's answers, by the request's `id`. */

@@ -8,8 +8,8 @@ type Waiter = (reply: WriterReply | undefined) => void;
 
 /**
  * Hands ledger rows to a worker thread that writes them (writer-worker.ts), so the gateway's event
- * loop never blocks on SQLite. The thread holds the rows until they are written; `find` asks it for
- * one, `flush` has it write all it holds.
+ * loop never blocks on SQLite. Rows the thread could not write yet stay there: `find` asks it for
+ * one, `flush` has it try again.
  */
 export class LedgerWriterThread {
   /** Callers waiting for an answer, by request id; answered with undefined if the thread dies. */
@@ -28,10 +28,10 @@ export class LedgerWriterThread {
   }
 
   /** A writer thread for a database file; undefined for an in-memory database or from sources. */
-  static start(file: string, options: { intervalMs: number; maxBatch: number }): LedgerWriterThread | undefined {
+  static start(file: string): LedgerWriterThread | undefined {
     const script = fileURLToPath(new URL('./writer-worker.js', import.meta.url));
     if (!file || file === ':memory:' || !existsSync(script)) return undefined;
-    return new LedgerWriterThread(new Worker(script, { workerData: { file, ...options } }));
+    return new LedgerWriterThread(new Worker(script, { workerData: { file } }));
   }
 
   /**
@@ -43,7 +43,7 @@ export class LedgerWriterThread {
     this.worker.postMessage({ kind: 'lines', lines } satisfies WriterRequest);
   }
 
-  /** Has the thread write every row handed over so far; false if some could not be written (it retries them). */
+  /** Resolves once every row handed over so far is written: true, or false if some could not be (they are kept and retried). */
   async flush(): Promise<boolean> {
     const reply = await this.ask({ kind: 'flush', id: ++this.nextId });
     return reply?.kind === 'flushed' && reply.ok;
