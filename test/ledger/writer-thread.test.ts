@@ -50,4 +50,27 @@ describe('SQLite ledger with a writer thread', () => {
     await ledger.close();
     db.close();
   });
+
+  it('writes rows on its own within the flush interval, inline and through the thread, and again after an idle spell', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
+    const db = openSqlite(file, SQLITE_MIGRATIONS);
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+    const until = async (n: number) => {
+      const deadline = Date.now() + 2000;
+      while (count() < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      return count();
+    };
+    for (const writerThread of [false, true]) {
+      const ledger = new SqliteLedger(db, { writerThread, flushIntervalMs: 20 });
+      const before = count();
+      ledger.append(makeRow());
+      expect(await until(before + 1)).toBe(before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 60)); // idle: no timer left to fire
+      ledger.append(makeRow());
+      ledger.append(makeRow());
+      expect(await until(before + 3)).toBe(before + 3);
+      await ledger.close();
+    }
+    db.close();
+  });
 });

@@ -44,7 +44,9 @@ export class SqliteLedger implements LedgerStore {
   private queue: LedgerRow[] = [];
   /** Lines waiting to be handed to the writer thread. */
   private queueLines: string[] = [];
-  private readonly timer: NodeJS.Timeout;
+  /** Pending while rows wait: an idle gateway is not woken every 10 ms for nothing. */
+  private timer: NodeJS.Timeout | undefined;
+  private readonly intervalMs: number;
   private readonly maxBatch: number;
   /** Writes a batch inline (in this thread) when there is no writer thread. */
   private readonly writeBatch: ((rows: LedgerRow[]) => void) | undefined;
@@ -61,18 +63,26 @@ export class SqliteLedger implements LedgerStore {
     const intervalMs = options.flushIntervalMs ?? 100;
     this.writer = options.writerThread ? LedgerWriterThread.start(db.name) : undefined;
     this.writeBatch = this.writer ? undefined : createBatchWriter(db);
-    this.timer = setInterval(() => this.flushNow(), this.writer ? Math.min(HANDOVER_MS, intervalMs) : intervalMs);
-    this.timer.unref();
+    this.intervalMs = this.writer ? Math.min(HANDOVER_MS, intervalMs) : intervalMs;
   }
 
   append(row: LedgerRow, line?: string): void {
     if (this.closed) throw new Error('ledger is closed');
     const queued = this.writer ? this.queueLines.push(line ?? toLine(row)) : this.queue.push(row);
     if (queued >= this.maxBatch) this.flushNow();
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flushNow(), this.intervalMs);
+    this.timer.unref();
   }
 
   /** Hands the queued lines to the writer thread, or writes the queued rows inline. */
   private flushNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.writer) {
       if (this.queueLines.length === 0) return;
       this.writer.write(this.queueLines);
@@ -85,9 +95,10 @@ export class SqliteLedger implements LedgerStore {
     try {
       this.writeBatch!(rows);
     } catch (err) {
-      // Back to the queue: retried on the next tick rather than lost.
+      // Back to the queue: retried after the interval rather than lost.
       this.failures++;
       this.queue = rows.concat(this.queue);
+      this.schedule();
       console.error(`burnrate: ledger write failed, will retry: ${(err as Error).message}`);
     }
   }
@@ -145,7 +156,6 @@ export class SqliteLedger implements LedgerStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    clearInterval(this.timer);
     await this.flush();
     await this.writer?.stop();
     this.closed = true;
