@@ -30,8 +30,11 @@ export interface AppliedBudget {
 }
 
 export type Admission =
-  /** `levels`: each hard budget's spend and reservations once this request's reservation was added, by counter key. */
-  | { ok: true; reservationId: string | undefined; applied: AppliedBudget[]; levels?: Map<string, CounterSnapshot> }
+  /**
+   * `levels`: each applied budget's spend and reservations once this request's reservation was added,
+   * in `applied` order (undefined for soft budgets). An array, not a map by key: built per request.
+   */
+  | { ok: true; reservationId: string | undefined; applied: AppliedBudget[]; levels?: (CounterSnapshot | undefined)[] }
   | { ok: false; refusedBy: AppliedBudget; spentNano: number; reservedNano: number };
 
 /** Sums of past spend, to rebuild counters from the ledger (by hour, for rolling windows). */
@@ -164,12 +167,14 @@ export class BudgetGuard {
   }
 
   private reserve(applied: AppliedBudget[], worstCaseNano: number): Maybe<Admission> {
-    const hard = applied.filter((a) => a.budget.mode === 'hard');
+    const allHard = applied.every((a) => a.budget.mode === 'hard');
+    const hard = allHard ? applied : applied.filter((a) => a.budget.mode === 'hard');
     if (hard.length === 0) return { ok: true, reservationId: undefined, applied };
     const items = hard.map((a) => ({ key: a.item.key, spentKeys: a.item.spentKeys, spendKey: a.item.spendKey, limitNano: a.item.limitNano, amountNano: worstCaseNano }));
     return andThen(this.state.reserve(items, this.leaseMs), (result): Admission => {
       if (result.ok) {
-        const levels = new Map(hard.map((a, i) => [a.item.key, result.levels[i]!]));
+        let next = 0;
+        const levels = allHard ? result.levels : applied.map((a) => (a.budget.mode === 'hard' ? result.levels[next++] : undefined));
         return { ok: true, reservationId: result.reservationId, applied, levels };
       }
       const refusedBy = hard.find((a) => a.item.key === result.key)!;
@@ -208,16 +213,16 @@ export class BudgetGuard {
    * (no read, no await on the hot path); undefined when a level is missing or no hard budget applies.
    */
   knownRemaining(admission: Admission & { ok: true }): number | undefined {
-    return tightestRemaining(admission.applied, (a) => admission.levels?.get(a.item.key));
+    return tightestRemaining(admission.applied, (_, i) => admission.levels?.[i]);
   }
 
   /** What is left on the tightest hard budget covering the request, in nano-USD (from the reservation's own levels when it has them). */
   async remaining(admission: Admission & { ok: true }): Promise<number | undefined> {
-    const snapshots = new Map<string, CounterSnapshot>();
-    for (const a of admission.applied) {
-      if (a.budget.mode === 'hard') snapshots.set(a.item.key, admission.levels?.get(a.item.key) ?? (await this.state.snapshot(a.item)));
+    const snapshots: (CounterSnapshot | undefined)[] = [];
+    for (const [i, a] of admission.applied.entries()) {
+      if (a.budget.mode === 'hard') snapshots[i] = admission.levels?.[i] ?? (await this.state.snapshot(a.item));
     }
-    return tightestRemaining(admission.applied, (a) => snapshots.get(a.item.key));
+    return tightestRemaining(admission.applied, (_, i) => snapshots[i]);
   }
 
   /** Every budget's state now: spent, reserved, remaining, reset time, projected spend at period end. */
@@ -273,11 +278,12 @@ export class BudgetGuard {
 }
 
 /** The least room left on any hard budget, given each one's counter; undefined when one is unknown or none is hard. */
-function tightestRemaining(applied: AppliedBudget[], counterOf: (a: AppliedBudget) => CounterSnapshot | undefined): number | undefined {
+function tightestRemaining(applied: AppliedBudget[], counterOf: (a: AppliedBudget, index: number) => CounterSnapshot | undefined): number | undefined {
   let min: number | undefined;
-  for (const a of applied) {
+  for (let i = 0; i < applied.length; i++) {
+    const a = applied[i]!;
     if (a.budget.mode !== 'hard') continue;
-    const s = counterOf(a);
+    const s = counterOf(a, i);
     if (!s) return undefined;
     const left = Math.max(0, a.item.limitNano - s.spentNano - s.reservedNano);
     min = min === undefined ? left : Math.min(min, left);

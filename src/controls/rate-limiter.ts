@@ -11,6 +11,12 @@ export interface RateSubject {
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
+interface WindowKeys {
+  rpm: string;
+  tpm: string;
+  usd: string;
+}
+
 export interface RateDecision {
   ok: boolean;
   /** Which limit refused, for the error message. */
@@ -31,6 +37,9 @@ function valueOf(limit: RateLimit, s: RateSubject): string | undefined {
  * hour are counted when its usage is known, and refuse further requests once the window is full.
  */
 export class RateLimiter {
+  /** Window keys by limit and value; weak, so limits replaced by a config reload are dropped. */
+  private readonly keys = new WeakMap<RateLimit, Map<string, WindowKeys>>();
+
   constructor(
     private readonly limits: () => RateLimit[],
     private readonly state: WindowState,
@@ -59,35 +68,53 @@ export class RateLimiter {
     return from(0);
   }
 
+  /** The window keys of a limit for one value (the same strings every request: built once). */
+  private keysOf(limit: RateLimit, value: string): WindowKeys {
+    let byValue = this.keys.get(limit);
+    if (!byValue) this.keys.set(limit, (byValue = new Map()));
+    let keys = byValue.get(value);
+    if (!keys) {
+      // Bounded: per-customer limits see many values.
+      if (byValue.size > 10_000) byValue.clear();
+      const base = `rl:${limit.scope}:${value}`;
+      byValue.set(value, (keys = { rpm: `${base}:rpm`, tpm: `${base}:tpm`, usd: `${base}:usd` }));
+    }
+    return keys;
+  }
+
   /** One limit: its tokens and dollars windows, then counts the attempt. A refusal, or undefined. */
   private checkOne(limit: RateLimit, subject: RateSubject, headers: Record<string, string>, now: number): Maybe<RateDecision | undefined> {
     const value = valueOf(limit, subject);
     if (value === undefined) return undefined;
-    const base = `rl:${limit.scope}:${value}`;
-    const requests = (): Maybe<RateDecision | undefined> => {
-      if (!limit.requestsPerMinute) return undefined;
-      const perMinute = limit.requestsPerMinute;
-      // One counter call: the attempt is counted, then refused if it went over (refused attempts
-      // count too, so a client that keeps hammering stays limited).
-      return andThen(this.state.hit(`${base}:rpm`, 1, MINUTE, now), (after) => {
-        headers['x-ratelimit-limit-requests'] = String(perMinute);
-        headers['x-ratelimit-remaining-requests'] = String(Math.max(0, perMinute - after));
-        return after > perMinute ? { ok: false, reason: `${perMinute} requests per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers } : undefined;
-      });
-    };
-    const dollars = (): Maybe<RateDecision | undefined> => {
-      if (!limit.usdPerHour) return requests();
-      const perHour = limit.usdPerHour;
-      return andThen(this.state.peek(`${base}:usd`, HOUR, now), (spent) =>
-        spent >= perHour * 1e9 ? { ok: false, reason: `$${perHour} per hour for ${limit.scope} ${value}`, retryAfterSeconds: 360, headers } : requests(),
-      );
-    };
-    if (!limit.tokensPerMinute) return dollars();
+    const keys = this.keysOf(limit, value);
+    if (!limit.tokensPerMinute) return this.checkDollars(limit, value, keys, headers, now);
     const perMinute = limit.tokensPerMinute;
-    return andThen(this.state.peek(`${base}:tpm`, MINUTE, now), (used) => {
+    return andThen(this.state.peek(keys.tpm, MINUTE, now), (used) => {
       headers['x-ratelimit-limit-tokens'] = String(perMinute);
       headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, perMinute - used));
-      return used >= perMinute ? { ok: false, reason: `${perMinute} tokens per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers } : dollars();
+      return used >= perMinute ? { ok: false, reason: `${perMinute} tokens per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers } : this.checkDollars(limit, value, keys, headers, now);
+    });
+  }
+
+  private checkDollars(limit: RateLimit, value: string, keys: WindowKeys, headers: Record<string, string>, now: number): Maybe<RateDecision | undefined> {
+    if (!limit.usdPerHour) return this.countRequest(limit, value, keys, headers, now);
+    const perHour = limit.usdPerHour;
+    return andThen(this.state.peek(keys.usd, HOUR, now), (spent) =>
+      spent >= perHour * 1e9 ? { ok: false, reason: `$${perHour} per hour for ${limit.scope} ${value}`, retryAfterSeconds: 360, headers } : this.countRequest(limit, value, keys, headers, now),
+    );
+  }
+
+  /**
+   * One counter call: the attempt is counted, then refused if it went over (refused attempts count too,
+   * so a client that keeps hammering stays limited).
+   */
+  private countRequest(limit: RateLimit, value: string, keys: WindowKeys, headers: Record<string, string>, now: number): Maybe<RateDecision | undefined> {
+    if (!limit.requestsPerMinute) return undefined;
+    const perMinute = limit.requestsPerMinute;
+    return andThen(this.state.hit(keys.rpm, 1, MINUTE, now), (after) => {
+      headers['x-ratelimit-limit-requests'] = String(perMinute);
+      headers['x-ratelimit-remaining-requests'] = String(Math.max(0, perMinute - after));
+      return after > perMinute ? { ok: false, reason: `${perMinute} requests per minute for ${limit.scope} ${value}`, retryAfterSeconds: 6, headers } : undefined;
     });
   }
 
@@ -102,10 +129,10 @@ export class RateLimiter {
     for (const limit of this.limits()) {
       const value = valueOf(limit, subject);
       if (value === undefined) continue;
-      const base = `rl:${limit.scope}:${value}`;
+      const keys = this.keysOf(limit, value);
       const counted = [
-        limit.tokensPerMinute && tokens > 0 ? this.state.hit(`${base}:tpm`, tokens, MINUTE, now) : undefined,
-        limit.usdPerHour && costNano > 0 ? this.state.hit(`${base}:usd`, costNano, HOUR, now) : undefined,
+        limit.tokensPerMinute && tokens > 0 ? this.state.hit(keys.tpm, tokens, MINUTE, now) : undefined,
+        limit.usdPerHour && costNano > 0 ? this.state.hit(keys.usd, costNano, HOUR, now) : undefined,
       ];
       for (const c of counted) if (c instanceof Promise) pending.push(c);
     }

@@ -2,9 +2,11 @@ import { kindCostNano, ratesForSize, type Catalog, type ModelEntry } from '../ca
 import type { TokenCounter } from '../tokens/index.js';
 import { promptParts } from '../tokens/body-text.js';
 
+const MAX_OUTPUT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'];
+
 /** The output cap a request sets, in any dialect's field name. */
 export function requestedMaxOutput(body: Record<string, unknown>): number | undefined {
-  for (const field of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
+  for (const field of MAX_OUTPUT_FIELDS) {
     const v = body[field];
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Math.floor(v);
   }

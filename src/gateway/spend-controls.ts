@@ -232,8 +232,9 @@ export function settle(deps: ControlDeps, admitted: Admitted, keyId: string, app
  */
 function alertOnThresholds(deps: ControlDeps, admission: Admission & { ok: true }, costNano: number, now: number): Maybe<void> {
   const pending: Promise<void>[] = [];
-  for (const a of admission.applied) {
-    const reserved = admission.levels?.get(a.item.key);
+  for (let i = 0; i < admission.applied.length; i++) {
+    const a = admission.applied[i]!;
+    const reserved = admission.levels?.[i];
     if (!reserved) pending.push(deps.budgets.level(a, now).then((level) => (alertMayBeDue(a, level, now) ? raiseDue(deps, a, now) : undefined)));
     else if (alertMayBeDue(a, levelOf(a, now, { spentNano: reserved.spentNano + costNano, reservedNano: 0 }), now)) pending.push(raiseDue(deps, a, now));
   }
