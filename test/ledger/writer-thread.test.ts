@@ -9,6 +9,7 @@ const dist = '../../dist/';
 const { openSqlite } = (await import(`${dist}db/sqlite.js`)) as typeof import('../../src/db/sqlite.js');
 const { SQLITE_MIGRATIONS } = (await import(`${dist}db/migrations.js`)) as typeof import('../../src/db/migrations.js');
 const { SqliteLedger } = (await import(`${dist}ledger/index.js`)) as typeof import('../../src/ledger/index.js');
+const { LedgerWriterThread } = (await import(`${dist}ledger/sqlite/writer-thread.js`)) as typeof import('../../src/ledger/sqlite/writer-thread.js');
 
 describe('SQLite ledger with a writer thread', () => {
   it('writes every row and its rollups off the event loop, readable at once after flush', async () => {
@@ -72,5 +73,16 @@ describe('SQLite ledger with a writer thread', () => {
       await ledger.close();
     }
     db.close();
+  });
+
+  it('answers flushes and lookups once its thread has stopped, instead of leaving them waiting', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
+    openSqlite(file, SQLITE_MIGRATIONS).close();
+    const thread = LedgerWriterThread.start(file)!;
+    expect(await thread.flush()).toBe(true);
+    await thread.stop();
+    // Not written (there is no thread to write it): the caller's sync fails and the journal keeps the rows.
+    expect(await thread.flush()).toBe(false);
+    expect(await thread.find('req_any')).toBeUndefined();
   });
 });
