@@ -21,7 +21,7 @@ export interface SqliteLedgerOptions {
   writerThread?: boolean;
   /** Longest a row waits in memory before it is written (default 100 ms). */
   flushIntervalMs?: number;
-  /** A batch this large is written at once. */
+  /** A batch this large is written (or handed to the writer thread) at once. */
   maxBatch?: number;
 }
 

@@ -55,7 +55,7 @@ parentPort!.on('message', (m: WriterRequest) => {
   } else if (m.kind === 'flush') {
     writeHeld();
     reply({ id: m.id, kind: 'flushed', ok: held.length === 0 });
-  } else {
+  } else if (m.kind === 'find') {
     // Held or written: a row is either here or in the database by the time this message is read.
     reply({ id: m.id, kind: 'found', row: lineOf(held, m.rowId) });
   }
