@@ -23,7 +23,6 @@ export async function handleEmbeddingsWithCache(
   ctx: RequestContext,
   model: string,
   ttlSeconds: number,
-  rateHeaders: Readonly<Record<string, string>>,
   /** Counts the request against the loop breaker: only when it goes upstream. */
   countUpstream: () => Maybe<void>,
   deps: GatewayDeps,
@@ -56,7 +55,7 @@ export async function handleEmbeddingsWithCache(
   if (missing.length > 0) {
     await countUpstream();
     const upstreamBody = { ...body, model: target.model, input: missing.map((i) => (inputs as string[])[i]!) };
-    const admitted = await reserveBudget(deps, ctx.dialect, ctx.appSettings, upstreamBody, { app: ctx.app, keyId: ctx.keyId, customer: ctx.attribution.customer, feature: ctx.attribution.feature }, target, rateHeaders, Date.now());
+    const admitted = await reserveBudget(deps, ctx.dialect, ctx.appSettings, upstreamBody, { app: ctx.app, keyId: ctx.keyId, customer: ctx.attribution.customer, feature: ctx.attribution.feature }, target, Date.now());
     const sent = await deps.forwarder.send(target.upstream, ctx.dialect, target.model, upstreamBody, JSON.stringify(upstreamBody), {});
     const { outcome, raw } = await readBuffered(sent, ctx.dialect, target.upstream.name, ctx.started);
     const row = await record({ ...meterBase, body: upstreamBody }, { ...outcome, cache: 'miss', savedNano }, admitted, ctx.appSettings, deps);
@@ -73,7 +72,7 @@ export async function handleEmbeddingsWithCache(
       found[at] = vector;
       await deps.cache.set(keyOf(text), Buffer.from(JSON.stringify(vector)), ttlSeconds * 1000);
     }
-    return answer(res, target.model, found, { 'x-burnrate-cache': 'miss', 'x-burnrate-cost-usd': nanoToDecimal(row.costNano) });
+    return answer(res, target.model, found, { ...admitted.headers, 'x-burnrate-cache': 'miss', 'x-burnrate-cost-usd': nanoToDecimal(row.costNano) });
   }
 
   const row = buildRow(meterBase, { status: 200, errorCode: null, reported: { input: cachedTokens }, complete: true, outputText: '', returnedModel: null, latencyMs: performance.now() - ctx.started, ttftMs: null, cache: 'hit', savedNano }, deps.catalog, deps.counter);

@@ -99,7 +99,8 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     // pairs, which adds one to a count that must pass `maxRepeats` to trip.
     const bodyTag = () => (tag ??= `${crc32(raw).toString(36)}.${raw.length.toString(36)}`);
     // The controls answer at once on in-process counters (and when none applies): awaited only when
-    // they return a promise (Redis), as each await is a turn of the microtask queue.
+    // they return a promise (Redis), as each await is a turn of the microtask queue. The rate-limit
+    // headers go on the response now, so that every answer carries them, refusals and cache hits too.
     const limits = checkLimits(deps, appSettings, key.id, bodyTag, subject, ctx.now);
     const rateHeaders = limits instanceof Promise ? await limits : limits;
     for (const name in rateHeaders) res.setHeader(name, rateHeaders[name]!);
@@ -119,7 +120,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const cacheHeader = header(req, 'x-burnrate-cache');
     if (dialect === 'openai-embeddings' && (cacheHeader === 'on' || (policy.embeddings && cacheHeader !== 'off'))) {
       const countUpstream = () => countRepeat(deps, appSettings, key.id, key.app, bodyTag, ctx.now);
-      return await handleEmbeddingsWithCache(res, ctx, decision.model, policy.ttlSeconds, rateHeaders, countUpstream, deps);
+      return await handleEmbeddingsWithCache(res, ctx, decision.model, policy.ttlSeconds, countUpstream, deps);
     }
     const mode: CacheMode = CACHEABLE.has(dialect) ? cacheMode(body, policy, cacheHeader) : 'off';
     const cacheKey = mode === 'off' ? undefined : responseCacheKey(key.app, dialect, body, decision.model, bodyHash());
@@ -128,7 +129,7 @@ export async function handleProxy(req: IncomingMessage, res: ServerResponse, dia
     const counting = countRepeat(deps, appSettings, key.id, key.app, bodyTag, ctx.now);
     if (counting instanceof Promise) await counting;
 
-    await forwardWithFallbacks(req, res, ctx, decision.model, subject, rateHeaders, cacheKey, policy.ttlSeconds, deps);
+    await forwardWithFallbacks(req, res, ctx, decision.model, subject, cacheKey, policy.ttlSeconds, deps);
   } catch (err) {
     const gatewayError = err instanceof GatewayError ? err : (unavailableError(err) ?? new GatewayError(500, 'internal_error', 'internal error'));
     if (gatewayError.code === 'service_unavailable') logUnavailable(err);
@@ -151,7 +152,6 @@ async function forwardWithFallbacks(
   ctx: RequestContext,
   routedModel: string,
   subject: { app: string; keyId: string; customer: string | null; feature: string | null },
-  rateHeaders: Readonly<Record<string, string>>,
   cacheKey: string | undefined,
   ttlSeconds: number,
   deps: GatewayDeps,
@@ -177,7 +177,7 @@ async function forwardWithFallbacks(
     const last = attempt === chain.length - 1 || performance.now() - ctx.started > routing.deadlineMs;
     const initial = resolveTarget(chain[attempt]!, deps.upstreams, deps.catalog, ctx.appSettings);
     body.model = initial.model;
-    const reserving = reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, rateHeaders, Date.now());
+    const reserving = reserveBudget(deps, dialect, ctx.appSettings, body, subject, initial, Date.now());
     const admitted = reserving instanceof Promise ? await reserving : reserving;
     const target = admitted.target;
     const route = [ctx.route, attempt > 0 ? `fallback:${attempt}` : null, admitted.route].filter(Boolean).join(' ') || null;

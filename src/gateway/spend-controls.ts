@@ -37,13 +37,16 @@ export interface Admitted {
   target: Target;
   admission: Admission & { ok: true };
   subject: BudgetSubject;
-  /** Headers every answer carries: rate-limit state, budget remaining. */
+  /**
+   * Headers the answer adds: what is left of the budget. (The rate-limit headers are already on the
+   * response: the pipeline sets them as soon as the limits are checked, for refusals too.)
+   */
   headers: Readonly<Record<string, string>>;
   /** Why the model or max_tokens changed, for the ledger row. */
   route: string | null;
 }
 
-/** The rate-limit headers when no control applies (shared: callers copy before adding to it). */
+/** No headers to add (shared: callers copy before adding to it). */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 const MAX_TOKEN_FIELD: Partial<Record<Dialect, string>> = {
@@ -57,9 +60,9 @@ function loopSettingsOf(deps: ControlDeps, app: AppSettings) {
 }
 
 /** An admission with no budget to reserve on. */
-function unbudgeted(target: Target, subjectBase: Omit<BudgetSubject, 'model'>, rateHeaders: Readonly<Record<string, string>>): Admitted {
+function unbudgeted(target: Target, subjectBase: Omit<BudgetSubject, 'model'>): Admitted {
   const subject = { app: subjectBase.app, keyId: subjectBase.keyId, customer: subjectBase.customer, feature: subjectBase.feature, model: target.model };
-  return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: rateHeaders, route: null };
+  return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: NO_HEADERS, route: null };
 }
 
 function loopError(deps: ControlDeps, verdict: LoopVerdict & { ok: false }, app: string, keyId: string, now: number): GatewayError {
@@ -110,10 +113,9 @@ export function reserveBudget(
   body: Record<string, unknown>,
   subjectBase: Omit<BudgetSubject, 'model'>,
   initial: Target,
-  rateHeaders: Readonly<Record<string, string>>,
   now: number,
 ): Maybe<Admitted> {
-  const none = unbudgeted(initial, subjectBase, rateHeaders);
+  const none = unbudgeted(initial, subjectBase);
   if (!deps.budgets.active) return none;
   const applied = deps.budgets.applicable(none.subject, now);
   if (applied.length === 0) return none;
@@ -124,7 +126,7 @@ export function reserveBudget(
   const inputTokens = inputUpperBound(body, target.model, deps.counter);
   const worst = worstCaseNano(deps.catalog, target.entry, inputTokens, outputBound(body, deps.catalog, target.entry, dialect === 'openai-embeddings'));
   return andThen(deps.budgets.admit(subject, worst, now, applied), (admission) =>
-    admission.ok ? admitted(deps, admission, target, subject, rateHeaders, null) : onLimit(deps, dialect, app, body, admission, target, subject, inputTokens, worst, rateHeaders, now),
+    admission.ok ? admitted(deps, admission, target, subject, null) : onLimit(deps, dialect, app, body, admission, target, subject, inputTokens, worst, now),
   );
 }
 
@@ -139,7 +141,6 @@ async function onLimit(
   subject: BudgetSubject,
   inputTokens: number,
   worst: number,
-  rateHeaders: Readonly<Record<string, string>>,
   now: number,
 ): Promise<Admitted> {
   const embeddings = dialect === 'openai-embeddings';
@@ -165,14 +166,13 @@ async function onLimit(
     }
   }
   if (!admission.ok) throw budgetError(admission.refusedBy, admission.spentNano, admission.reservedNano, worst);
-  return admitted(deps, admission, target, subject, rateHeaders, route);
+  return admitted(deps, admission, target, subject, route);
 }
 
-/** The admission with its answer headers: what is left on the tightest budget. */
-function admitted(deps: ControlDeps, admission: Admission & { ok: true }, target: Target, subject: BudgetSubject, rateHeaders: Readonly<Record<string, string>>, route: string | null): Maybe<Admitted> {
+/** The admission with its answer header: what is left on the tightest budget. */
+function admitted(deps: ControlDeps, admission: Admission & { ok: true }, target: Target, subject: BudgetSubject, route: string | null): Maybe<Admitted> {
   return andThen(deps.budgets.knownRemaining(admission) ?? deps.budgets.remaining(admission), (remaining) => {
-    // Object.assign onto a literal: ~0.3 µs, where a spread copy with a key added was ~1.4 µs.
-    const headers = remaining === undefined ? rateHeaders : Object.assign({ 'x-burnrate-budget-remaining': (remaining / 1e9).toFixed(6) }, rateHeaders);
+    const headers = remaining === undefined ? NO_HEADERS : { 'x-burnrate-budget-remaining': (remaining / 1e9).toFixed(6) };
     return { target, admission, subject, headers, route };
   });
 }

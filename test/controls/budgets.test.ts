@@ -111,6 +111,33 @@ describe('hard budgets never overshoot', () => {
     expect(Number(clamp.headers.get('x-burnrate-budget-remaining'))).toBeGreaterThanOrEqual(0);
   });
 
+  it('tells every answer what is left, with the rate-limit headers once: JSON, streams and an embeddings-cache miss', async () => {
+    const r = await rig({
+      budgets: [{ id: 'team', scope: 'app', match: 'support', limitUsd: 5, period: 'month' }],
+      rateLimits: [{ scope: 'app', requestsPerMinute: 1000 }],
+      apps: { support: { cache: { enabled: false, ttlSeconds: 600, embeddings: true } } },
+    });
+    const post = (path: string, body: unknown) =>
+      fetch(`${r.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${r.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answers = [
+      await post('/v1/chat/completions', { model: 'gpt-4o-mini', messages }),
+      await post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Another question.' }], stream: true }),
+      await post('/v1/embeddings', { model: 'text-embedding-3-small', input: ['a parcel', 'a refund'] }),
+    ];
+    for (const [i, res] of answers.entries()) {
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      // What is left once this request's worst case is reserved: under the limit, by a few cents at most.
+      const remaining = Number(res.headers.get('x-burnrate-budget-remaining'));
+      expect(remaining).toBeGreaterThan(4.9);
+      expect(remaining).toBeLessThan(5);
+      // Set once: a header sent twice would reach fetch joined as "1000, 1000".
+      expect(res.headers.get('x-ratelimit-limit-requests')).toBe('1000');
+      expect(res.headers.get('x-ratelimit-remaining-requests')).toBe(String(1000 - (i + 1)));
+    }
+    expect(answers[2]!.headers.get('x-burnrate-cache')).toBe('miss');
+  });
+
   it('sets, lists and removes budgets through the API, with clear errors', async () => {
     const r = await rig({});
     const bad = await r.admin('/api/budgets', { method: 'POST', body: JSON.stringify({ id: 'x', limitUsd: -1 }) });
