@@ -19,7 +19,8 @@ export class LoopBreaker {
 
   /** Refuses a request (or key) that tripped the breaker and is cooling down. */
   tripped(keyId: string, bodyTag: string, s: LoopBreakerSettings, now: number): Maybe<LoopVerdict> {
-    if (!s.enabled) return OPEN;
+    // The usual case, nothing tripped, known without building the keys (every request asks).
+    if (!s.enabled || this.state.noneTripped?.()) return OPEN;
     // Both asked at once: with Redis they share one round trip.
     return andThen(all([this.state.trippedUntil(`lb:key:${keyId}`, now), this.state.trippedUntil(`lb:req:${keyId}:${bodyTag}`, now)]), ([keyUntil, requestUntil]) => {
       const refused = (until: number, reason: string): LoopVerdict => ({ ok: false, reason, retryAfterSeconds: Math.ceil((until - now) / 1000), trippedNow: false });

@@ -167,6 +167,10 @@ export class MemoryWindowState implements WindowState {
     this.trips.set(key, until);
   }
 
+  noneTripped(): boolean {
+    return this.trips.size === 0;
+  }
+
   trippedUntil(key: string, now: number): number | undefined {
     if (this.trips.size === 0) return undefined; // the usual case: no key hashed
     if (now - this.tripsSweptAt >= SWEEP_TRIPS_EVERY_MS) {

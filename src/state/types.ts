@@ -59,6 +59,8 @@ export interface WindowState {
   trip(key: string, until: number): Maybe<void>;
   /** When `key` is tripped, the time it reopens; else undefined. */
   trippedUntil(key: string, now: number): Maybe<number | undefined>;
+  /** True when this state knows at once that no key is tripped (in-process state; Redis must ask). */
+  noneTripped?(): boolean;
   reset(key: string): Maybe<void>;
 }
 
