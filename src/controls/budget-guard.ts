@@ -1,4 +1,4 @@
-import type { BudgetState, CounterSnapshot, ReserveItem } from '../state/types.js';
+import type { BudgetState, CounterSnapshot, ReservationId, ReserveItem } from '../state/types.js';
 import type { Budget, Scope } from './budget-schema.js';
 import { hourBucket, periodWindow, rollingBuckets, type PeriodWindow } from './periods.js';
 import { andThen, type Maybe } from '../util/maybe.js';
@@ -34,7 +34,7 @@ export type Admission =
    * `levels`: each applied budget's spend and reservations once this request's reservation was added,
    * in `applied` order (undefined for soft budgets). An array, not a map by key: built per request.
    */
-  | { ok: true; reservationId: string | undefined; applied: AppliedBudget[]; levels?: (CounterSnapshot | undefined)[] }
+  | { ok: true; reservationId: ReservationId | undefined; applied: AppliedBudget[]; levels?: (CounterSnapshot | undefined)[] }
   | { ok: false; refusedBy: AppliedBudget; spentNano: number; reservedNano: number };
 
 /** Sums of past spend, to rebuild counters from the ledger (by hour, for rolling windows). */

@@ -22,9 +22,12 @@ export interface ReserveItem {
   amountNano: number;
 }
 
+/** A reservation's handle, opaque to callers: a string in Redis, the reservation itself in this process. */
+export type ReservationId = string | object;
+
 export type ReserveResult =
   /** `levels`: each item's spend and reservations right after this one was added, in `items` order. */
-  | { ok: true; reservationId: string; levels: CounterSnapshot[] }
+  | { ok: true; reservationId: ReservationId; levels: CounterSnapshot[] }
   | { ok: false; key: string; spentNano: number; reservedNano: number };
 
 export interface CounterSnapshot {
@@ -39,9 +42,9 @@ export interface BudgetState {
    * Turns a reservation into spend of `actualNano` on each of its counters. Returns false when the
    * reservation is gone (its lease ended, or Redis lost it): the caller then books the spend itself.
    */
-  settle(reservationId: string, actualNano: number): Maybe<boolean>;
+  settle(reservationId: ReservationId, actualNano: number): Maybe<boolean>;
   /** Drops a reservation without spending. */
-  release(reservationId: string): Maybe<void>;
+  release(reservationId: ReservationId): Maybe<void>;
   /** Adds spend directly (requests not reserved in advance, e.g. soft budgets). */
   add(key: string, amountNano: number): Maybe<void>;
   snapshot(item: Pick<ReserveItem, 'key' | 'spentKeys'>): Maybe<CounterSnapshot>;

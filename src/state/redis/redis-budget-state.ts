@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { BudgetState, CounterSnapshot, ReserveItem, ReserveResult } from '../types.js';
+import type { BudgetState, CounterSnapshot, ReservationId, ReserveItem, ReserveResult } from '../types.js';
 import { Keyspace, counterTtlMs, type CounterTtlOptions } from './keys.js';
 import { ADD, FINISH, GENERATION, RESERVE, SEED, SNAPSHOT } from './lua.js';
 import { defineScript, int, type ScriptArg, type ScriptFn } from './scripts.js';
@@ -138,12 +138,14 @@ export class RedisBudgetState implements BudgetState {
     return { ok: false, key: refused.key, spentNano: reply[2] ?? 0, reservedNano: reply[3] ?? 0 };
   }
 
-  async settle(reservationId: string, actualNano: number): Promise<boolean> {
-    return (await this.finishScript(1, this.keys.reservation(reservationId), reservationId, int(actualNano))) === 1;
+  async settle(reservationId: ReservationId, actualNano: number): Promise<boolean> {
+    const id = String(reservationId);
+    return (await this.finishScript(1, this.keys.reservation(id), id, int(actualNano))) === 1;
   }
 
-  async release(reservationId: string): Promise<void> {
-    await this.finishScript(1, this.keys.reservation(reservationId), reservationId, '');
+  async release(reservationId: ReservationId): Promise<void> {
+    const id = String(reservationId);
+    await this.finishScript(1, this.keys.reservation(id), id, '');
   }
 
   async add(key: string, amountNano: number): Promise<void> {
