@@ -20,12 +20,14 @@ const MEMO_CHARS = 16_000_000;
  */
 const BYTE_BOUND_CHARS = 256;
 
-/**
- * A long piece is looked up by its length and ends: hashing a fresh 2 KB string for every request
- * cost ~3 µs, comparing it with the remembered one (the entry's `text`, which decides) a tenth of that.
- */
-function memoKey(part: string): string {
-  return `${part.length}\u0000${part.slice(0, 32)}${part.slice(-32)}`;
+/** Remembered pieces of one length (the newest last): distinct pieces rarely share a length exactly. */
+const PIECES_PER_LENGTH = 4;
+
+/** One encoding's remembered long pieces, by length. */
+interface Memo {
+  byLength: Map<number, { text: string; tokens: number }[]>;
+  entries: number;
+  chars: number;
 }
 
 /** Per-message framing OpenAI adds to chat prompts (role and separators), and the reply primer. */
@@ -40,7 +42,7 @@ export class TokenCounter {
    * memo per encoding. A plain Map emptied when full: an LRU's bookkeeping cost more than the lookups
    * it saved, and a short piece costs ~2 µs to encode, mostly the encoder's fixed cost.
    */
-  private readonly memos = new Map<string, { counts: Map<string, { text: string; tokens: number }>; chars: number }>();
+  private readonly memos = new Map<string, Memo>();
 
   /**
    * An upper bound on a prompt's tokens for budget reservations: each piece counted on its own
@@ -51,27 +53,38 @@ export class TokenCounter {
     const family = familyOf(model);
     let raw = parts.length;
     let memo = this.memos.get(family.encoding);
-    if (!memo) this.memos.set(family.encoding, (memo = { counts: new Map(), chars: 0 }));
+    if (!memo) this.memos.set(family.encoding, (memo = { byLength: new Map(), entries: 0, chars: 0 }));
     for (const part of parts) {
       if (part.length <= BYTE_BOUND_CHARS) {
         raw += Buffer.byteLength(part);
         continue;
       }
-      const key = memoKey(part);
-      let known = memo.counts.get(key);
-      if (known?.text !== part) {
-        known = { text: part, tokens: this.encoders.count(family.encoding, part) };
-        if (memo.counts.size >= MEMO_ENTRIES || memo.chars + part.length > MEMO_CHARS) {
-          memo.counts.clear();
-          memo.chars = 0;
-        }
-        memo.counts.set(key, known);
-        memo.chars += part.length;
-      }
-      raw += known.tokens;
+      raw += this.rememberedCount(memo, family.encoding, part);
     }
     const scaled = family.exact ? raw : Math.ceil(raw * family.factor);
     return Math.ceil(scaled * (1 + family.errorBand));
+  }
+
+  /** The tokens of a long piece, from the memo or encoded (and remembered). */
+  private rememberedCount(memo: Memo, encoding: TokenFamily['encoding'], part: string): number {
+    let same = memo.byLength.get(part.length);
+    if (same) for (const known of same) if (known.text === part) return known.tokens;
+    const tokens = this.encoders.count(encoding, part);
+    if (memo.entries >= MEMO_ENTRIES || memo.chars + part.length > MEMO_CHARS) {
+      memo.byLength.clear();
+      memo.entries = 0;
+      memo.chars = 0;
+      same = undefined;
+    }
+    if (!same) memo.byLength.set(part.length, (same = []));
+    if (same.length >= PIECES_PER_LENGTH) {
+      memo.chars -= same.shift()!.text.length;
+      memo.entries--;
+    }
+    same.push({ text: part, tokens });
+    memo.entries++;
+    memo.chars += part.length;
+    return tokens;
   }
 
   countText(text: string, model: string): TokenCount {

@@ -76,5 +76,8 @@ describe('reservation upper bound', () => {
     expect(counter.upperBound([plain], 'gpt-4o')).toBe(fresh(plain));
     expect(counter.upperBound([varied], 'gpt-4o')).toBe(fresh(varied));
     expect(counter.upperBound([plain], 'gpt-4o')).toBe(fresh(plain));
+    // More pieces of one length than the memo keeps per length, asked in turn: each still its own count.
+    const pieces = Array.from({ length: 7 }, (_, i) => `${ends}${`w${i} `.repeat(100)}${ends}`);
+    for (let round = 0; round < 2; round++) for (const p of pieces) expect(counter.upperBound([p], 'gpt-4o')).toBe(fresh(p));
   });
 });
