@@ -58,7 +58,7 @@ export function billableUsage(input: MeterInput, outcome: Outcome, counter: Toke
 
 export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, counter: TokenCounter): LedgerRow {
   const { usage, estimated } = billableUsage(input, outcome, counter);
-  const at = new Date(input.ts);
+  const at = input.ts;
   // A response-cache hit costs nothing and reached no provider: no pricing, and no prompt-cache saving
   // (the first call's row has it; counting it on every hit would count it again).
   const hit = outcome.cache === 'hit';
@@ -100,6 +100,6 @@ export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, 
 }
 
 /** Cached input billed at the cache-read rate instead of the full input rate. */
-function promptCacheSaving(catalog: Catalog, entry: ModelEntry, cachedTokens: number, at: Date): number {
+function promptCacheSaving(catalog: Catalog, entry: ModelEntry, cachedTokens: number, at: number): number {
   return Math.max(0, catalog.price(entry, { input: cachedTokens }, { at }).costNano - catalog.price(entry, { cache_read: cachedTokens }, { at }).costNano);
 }

@@ -23,6 +23,21 @@ describe('catalog lookup', () => {
     expect(catalog.versionAt(gpt.entry).rates).toMatchObject({ input: 2.5, output: 10, cache_read: 1.25 });
   });
 
+  it('picks the price version in force at each instant, in any order of asking, boundaries exact', () => {
+    const flat = (input: number, from?: string) => ({ ...(from ? { from } : {}), rates: { input, output: input }, tiers: [] });
+    const entry = { provider: 'acme', id: 'm', match: { equals: 'm' }, versions: [flat(1), flat(2, '2026-01-01'), flat(3, '2026-06-01T12:00:00Z')], source: 'bundled' as const };
+    const fresh = new Catalog();
+    const inputAt = (at: string | number) => fresh.versionAt(entry, typeof at === 'number' ? at : new Date(at)).rates.input;
+    expect(inputAt('2026-03-01T00:00:00Z')).toBe(2);
+    expect(inputAt('2025-12-31T23:59:59.999Z')).toBe(1);
+    expect(inputAt('2026-01-01T00:00:00Z')).toBe(2);
+    expect(inputAt(Date.parse('2026-06-01T12:00:00Z') - 1)).toBe(2);
+    expect(inputAt('2026-06-01T12:00:00Z')).toBe(3);
+    expect(inputAt('2026-02-01T00:00:00Z')).toBe(2);
+    expect(inputAt('2030-01-01T00:00:00Z')).toBe(3);
+    expect(inputAt('2020-01-01T00:00:00Z')).toBe(1);
+  });
+
   it('names an unknown model and suggests near names', () => {
     try {
       catalog.resolve('gpt-4o-mnii');
