@@ -64,32 +64,33 @@ export class OpenAIUsageChunkFilter {
   }
 }
 
+const USAGE_KEY = Buffer.from('usage"');
+
 /**
- * Offset of the next `"usage"` key whose value is an object in `text` (compact or spaced JSON), or -1.
- * `text` is the bytes decoded as latin1 (one char per byte: offsets are byte offsets), so V8's string
- * search does the work: twice as fast as Buffer's multi-byte `indexOf`.
+ * Offset of the next `"usage"` key whose value is an object in `buf[from, last)` (compact or spaced
+ * JSON), or -1. Searched in the bytes: decoding a 3.6 KB chunk to a string to search it took ~1.5×
+ * as long as Buffer's search, and the string was garbage at once.
  */
-function nextUsageObject(text: string, from: number): number {
-  let at = text.indexOf('usage"', from);
-  while (at !== -1) {
-    if (at > 0 && text.charCodeAt(at - 1) === 34 /* " */) {
-      let p = at + 6;
-      while (text.charCodeAt(p) === 32) p++;
-      if (text.charCodeAt(p) === 58 /* : */) {
+function nextUsageObject(buf: Buffer, from: number, last: number): number {
+  let at = buf.indexOf(USAGE_KEY, from);
+  while (at !== -1 && at + USAGE_KEY.length <= last) {
+    if (at > 0 && buf[at - 1] === 34 /* " */) {
+      let p = at + USAGE_KEY.length;
+      while (p < last && buf[p] === 32) p++;
+      if (p < last && buf[p] === 58 /* : */) {
         p++;
-        while (text.charCodeAt(p) === 32) p++;
-        if (text.charCodeAt(p) === 123 /* { */) return at;
+        while (p < last && buf[p] === 32) p++;
+        if (p < last && buf[p] === 123 /* { */) return at;
       }
     }
-    at = text.indexOf('usage"', at + 6);
+    at = buf.indexOf(USAGE_KEY, at + USAGE_KEY.length);
   }
   return -1;
 }
 
 /** `buf[0, last)` without its usage-only events (each handed to `hidden`); `ends` are the event ends within it. */
 function strip(buf: Buffer, last: number, ends: readonly number[], hidden: (chunk: Record<string, unknown>) => void): Buffer {
-  const text = buf.toString('latin1', 0, last);
-  let hit = nextUsageObject(text, 0);
+  let hit = nextUsageObject(buf, 0, last);
   if (hit === -1) return last === buf.length ? buf : buf.subarray(0, last);
   let drops: [number, number][] | undefined;
   let k = 0;
@@ -102,7 +103,7 @@ function strip(buf: Buffer, last: number, ends: readonly number[], hidden: (chun
       hidden(usageOnly);
       (drops ??= []).push([start, end]);
     }
-    hit = nextUsageObject(text, end);
+    hit = nextUsageObject(buf, end, last);
   }
   if (!drops) return last === buf.length ? buf : buf.subarray(0, last);
   const kept: Buffer[] = [];
