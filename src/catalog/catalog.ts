@@ -207,7 +207,6 @@ export class Catalog {
     return chosen;
   }
 
-
   maxOutputTokens(entry: ModelEntry): number {
     return entry.maxOutputTokens ?? maxOutputFor(entry.id, entry.contextWindow);
   }
