@@ -26,9 +26,17 @@ const FAMILIES: [test: RegExp, family: TokenFamily][] = [
 
 const OTHER: TokenFamily = { name: 'other', encoding: 'o200k_base', factor: 1.15, exact: false, errorBand: 0.15 };
 
+/** Families by model id as asked: budgeted requests ask for every request (a slice, a lower-casing and regexes each time). */
+const familyByModel = new Map<string, TokenFamily>();
+
 /** The counting rule for a model id (any `provider/` prefix is ignored). */
 export function familyOf(model: string): TokenFamily {
+  let family = familyByModel.get(model);
+  if (family) return family;
   const id = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
-  for (const [test, family] of FAMILIES) if (test.test(id)) return family;
-  return OTHER;
+  family = FAMILIES.find(([test]) => test.test(id))?.[1] ?? OTHER;
+  // Bounded: model ids come from clients.
+  if (familyByModel.size >= 1000) familyByModel.clear();
+  familyByModel.set(model, family);
+  return family;
 }
