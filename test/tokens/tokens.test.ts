@@ -77,7 +77,9 @@ describe('reservation upper bound', () => {
     expect(counter.upperBound([varied], 'gpt-4o')).toBe(fresh(varied));
     expect(counter.upperBound([plain], 'gpt-4o')).toBe(fresh(plain));
     // More pieces of one length than the memo keeps per length, asked in turn: each still its own count.
-    const pieces = Array.from({ length: 7 }, (_, i) => `${ends}${`w${i} `.repeat(100)}${ends}`);
+    const pieces = Array.from({ length: 7 }, (_, i) => `${ends}${'x '.repeat(20 * i)}${'y'.repeat(400 - 40 * i)}${ends}`);
+    expect(new Set(pieces.map((p) => p.length)).size).toBe(1);
+    expect(new Set(pieces.map(fresh)).size).toBe(pieces.length);
     for (let round = 0; round < 2; round++) for (const p of pieces) expect(counter.upperBound([p], 'gpt-4o')).toBe(fresh(p));
   });
 });
