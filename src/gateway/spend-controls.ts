@@ -60,8 +60,7 @@ function loopSettingsOf(deps: ControlDeps, app: AppSettings) {
 }
 
 /** An admission with no budget to reserve on. */
-function unbudgeted(target: Target, subjectBase: Omit<BudgetSubject, 'model'>): Admitted {
-  const subject = { app: subjectBase.app, keyId: subjectBase.keyId, customer: subjectBase.customer, feature: subjectBase.feature, model: target.model };
+function unbudgeted(target: Target, subject: BudgetSubject): Admitted {
   return { target, admission: { ok: true, reservationId: undefined, applied: [] }, subject, headers: NO_HEADERS, route: null };
 }
 
@@ -112,14 +111,13 @@ export function reserveBudget(
   app: AppSettings,
   body: Record<string, unknown>,
   subjectBase: Omit<BudgetSubject, 'model'>,
-  initial: Target,
+  target: Target,
   now: number,
 ): Maybe<Admitted> {
-  const none = unbudgeted(initial, subjectBase);
-  if (!deps.budgets.active) return none;
-  const applied = deps.budgets.applicable(none.subject, now);
-  if (applied.length === 0) return none;
-  const { target, subject } = none;
+  const subject = { app: subjectBase.app, keyId: subjectBase.keyId, customer: subjectBase.customer, feature: subjectBase.feature, model: target.model };
+  if (!deps.budgets.active) return unbudgeted(target, subject);
+  const applied = deps.budgets.applicable(subject, now);
+  if (applied.length === 0) return unbudgeted(target, subject);
   if (!target.entry) {
     throw new GatewayError(400, 'unknown_model', `model "${target.model}" has no price, so no budget can admit it`, { model: target.model });
   }
