@@ -10,6 +10,9 @@ const { openSqlite } = (await import(`${dist}db/sqlite.js`)) as typeof import('.
 const { SQLITE_MIGRATIONS } = (await import(`${dist}db/migrations.js`)) as typeof import('../../src/db/migrations.js');
 const { SqliteLedger } = (await import(`${dist}ledger/index.js`)) as typeof import('../../src/ledger/index.js');
 const { LedgerWriterThread } = (await import(`${dist}ledger/sqlite/writer-thread.js`)) as typeof import('../../src/ledger/sqlite/writer-thread.js');
+const { toLine } = (await import(`${dist}ledger/row-line.js`)) as typeof import('../../src/ledger/row-line.js');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SQLite ledger with a writer thread', () => {
   it('writes every row and its rollups off the event loop, readable at once after flush', async () => {
@@ -72,6 +75,50 @@ describe('SQLite ledger with a writer thread', () => {
       expect(await until(before + 3)).toBe(before + 3);
       await ledger.close();
     }
+    db.close();
+  });
+
+  it('holds a small batch until enough rows join it, or a flush asks, finding its rows meanwhile', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
+    const db = openSqlite(file, SQLITE_MIGRATIONS);
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+    const until = async (n: number) => {
+      const deadline = Date.now() + 2000;
+      while (count() < n && Date.now() < deadline) await sleep(5);
+      return count();
+    };
+    const thread = LedgerWriterThread.start(file, { minBatch: 3, waitMs: 60_000 })!;
+    const rows = Array.from({ length: 5 }, (_, i) => makeRow({ costNano: i + 1 }));
+    thread.write([toLine(rows[0]!), toLine(rows[1]!)]);
+    await sleep(150);
+    expect(count()).toBe(0); // two rows wait for a third
+    expect(await thread.find(rows[1]!.id)).toEqual(rows[1]);
+    thread.write([toLine(rows[2]!)]);
+    expect(await until(3)).toBe(3);
+    thread.write([toLine(rows[3]!)]);
+    thread.write([toLine(rows[4]!)]);
+    await sleep(150);
+    expect(count()).toBe(3);
+    expect(await thread.flush()).toBe(true);
+    expect(count()).toBe(5);
+    await thread.stop();
+    db.close();
+  });
+
+  it('lets a lone row wait for company at the default interval, then writes it without a flush', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
+    const db = openSqlite(file, SQLITE_MIGRATIONS);
+    const ledger = new SqliteLedger(db, { writerThread: true });
+    ledger.append(makeRow());
+    await ledger.sync(); // the thread is up
+    const appended = performance.now();
+    ledger.append(makeRow());
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+    while (count() < 2 && performance.now() - appended < 2000) await sleep(2);
+    expect(count()).toBe(2);
+    // Handed over after 10 ms, then held 40 ms for company: a delay can only make it later.
+    expect(performance.now() - appended).toBeGreaterThanOrEqual(45);
+    await ledger.close();
     db.close();
   });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LedgerRow } from '../types.js';
-import type { WriterReply, WriterRequest } from './writer-protocol.js';
+import type { WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
 
 type Waiter = (reply: WriterReply | undefined) => void;
 
@@ -28,10 +28,10 @@ export class LedgerWriterThread {
   }
 
   /** A writer thread for a database file; undefined for an in-memory database or from sources. */
-  static start(file: string): LedgerWriterThread | undefined {
+  static start(file: string, batching: Omit<WriterOptions, 'file'> = { minBatch: 1, waitMs: 0 }): LedgerWriterThread | undefined {
     const script = fileURLToPath(new URL('./writer-worker.js', import.meta.url));
     if (!file || file === ':memory:' || !existsSync(script)) return undefined;
-    return new LedgerWriterThread(new Worker(script, { workerData: { file } }));
+    return new LedgerWriterThread(new Worker(script, { workerData: { file, ...batching } satisfies WriterOptions }));
   }
 
   /**

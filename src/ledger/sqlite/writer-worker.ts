@@ -1,5 +1,5 @@
 // The SQLite ledger's writer thread: its own connection to the database file, one transaction per
-// batch the gateway hands over (every 10 ms under load). Rows that fail to write stay here and are
+// batch the gateway hands over (every 10 ms under load; small batches wait a little for more). Rows that fail to write stay here and are
 // retried with the next batch or flush; their journal segments are kept meanwhile. Started by
 // writer-thread.ts.
 import { readlinkSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from '../../db/sqlite.js';
 import { fromLine, lineOf } from '../row-line.js';
 import { createBatchWriter } from './batch-writer.js';
-import type { WriterReply, WriterRequest } from './writer-protocol.js';
+import type { WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
 
 /**
  * This thread runs at the lowest CPU priority (nice 19), so that on a busy machine its transactions
@@ -27,14 +27,19 @@ function lowerPriority(): void {
 }
 
 lowerPriority();
-const db = openSqlite((workerData as { file: string }).file, []);
+const { file, minBatch, waitMs } = workerData as WriterOptions;
+const db = openSqlite(file, []);
 const write = createBatchWriter(db);
-/** Lines not written yet: only while writes fail. */
+/** Lines not written yet: a small batch waiting for company, or lines whose write failed. */
 let held: string[] = [];
+/** Pending while a small batch waits for company. */
+let timer: NodeJS.Timeout | undefined;
 /** Set while writes fail, to log the problem once rather than every round. */
 let failing = false;
 
 function writeHeld(): void {
+  clearTimeout(timer);
+  timer = undefined;
   if (held.length === 0) return;
   try {
     write(held.map(fromLine));
@@ -51,7 +56,8 @@ const reply = (message: WriterReply) => parentPort!.postMessage(message);
 parentPort!.on('message', (m: WriterRequest) => {
   if (m.kind === 'lines') {
     held = held.length === 0 ? m.lines : held.concat(m.lines);
-    writeHeld();
+    if (held.length >= minBatch || waitMs <= 0) writeHeld();
+    else timer ??= setTimeout(writeHeld, waitMs);
   } else if (m.kind === 'flush') {
     writeHeld();
     reply({ id: m.id, kind: 'flushed', ok: held.length === 0 });
