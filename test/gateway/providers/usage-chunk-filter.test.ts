@@ -43,6 +43,30 @@ describe('OpenAIUsageChunkFilter', () => {
     expectFiltered(cr(CHAT_STREAM), cr(WITHOUT_USAGE));
   });
 
+  it('handles line endings mixed within one stream, at any chunk boundary', () => {
+    // Each LF of the stream becomes LF, CRLF or CR; a CR is never followed by a lone LF (they would be one CRLF).
+    const endings = fc.array(fc.constantFrom('\n', '\r\n', '\r'), { minLength: 200, maxLength: 200 });
+    fc.assert(
+      fc.property(endings, fc.uniqueArray(fc.integer({ min: 1, max: 900 }), { maxLength: 30 }), (picks, cuts) => {
+        let k = 0;
+        const mix = (event: string) => {
+          let prev = '';
+          return event.replace(/\n/g, () => {
+            const pick = picks[k++ % picks.length]!;
+            prev = prev === '\r' && pick === '\n' ? '\r' : pick;
+            return prev;
+          });
+        };
+        const events = [...CHAT_EVENTS, CHAT_USAGE_EVENT, DONE].map(mix);
+        const data = bytes(events.join(''));
+        const sorted = [...new Set(cuts.map((c) => c % data.length))].filter((c) => c > 0).sort((a, b) => a - b);
+        const parts = [0, ...sorted].map((start, i) => data.subarray(start, sorted[i] ?? data.length));
+        expect(run(parts)).toBe(events.filter((e, i) => i !== CHAT_EVENTS.length).join(''));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps a usage object that rides on a chunk with choices, and a spaced usage-only chunk is hidden', () => {
     const onContent = 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}\n\n';
     expectFiltered(onContent + DONE, onContent + DONE);

@@ -42,7 +42,10 @@ export class OpenAIUsageChunkFilter {
 
   push(chunk: Uint8Array): Uint8Array {
     const from = this.pending.length;
+    // The usual chunk: whole events without a usage key. It passes as it is, and its events need not be
+    // found: with nothing held back the scanner stands between events, and such a chunk leaves it there.
     const buf = from === 0 ? asBuffer(chunk) : Buffer.concat([this.pending, chunk]);
+    if (from === 0 && endsWithBlankLine(buf) && buf.indexOf(USAGE_KEY) === -1) return chunk;
     const ends = this.ends;
     ends.length = 0;
     this.boundaries.scan(buf, from, ends);
@@ -65,6 +68,12 @@ export class OpenAIUsageChunkFilter {
 }
 
 const USAGE_KEY = Buffer.from('usage"');
+
+/** Ends with LF LF: the last LF ends an empty line, whatever ended the line before it, so an event ends there. */
+function endsWithBlankLine(chunk: Uint8Array): boolean {
+  const n = chunk.length;
+  return n >= 2 && chunk[n - 1] === 10 && chunk[n - 2] === 10;
+}
 
 /**
  * Offset of the next `"usage"` key whose value is an object in `buf[from, last)` (compact or spaced
