@@ -30,8 +30,8 @@ const HANDOVER_MS = 10;
 /**
  * A transaction costs the writer the same for 3 rows as for 60 (its commit rewrites every rollup page it
  * touched): a batch of fewer than MIN_BATCH rows waits for more, within the flush interval, up to
- * COALESCE_MS. At one connection (~2k requests/s) that cut the writer's CPU from ~65 to ~40 µs a
- * request (bench/ab.mjs); under load the 10 ms batches are large enough to go at once.
+ * COALESCE_MS. At one connection (~2k requests/s) that cut the writer thread's CPU from ~45 to ~35 µs
+ * a request (its /proc entry, two runs each); under load the 10 ms batches are large enough to go at once.
  */
 const MIN_BATCH = 64;
 const COALESCE_MS = 40;

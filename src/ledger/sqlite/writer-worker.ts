@@ -1,7 +1,7 @@
 // The SQLite ledger's writer thread: its own connection to the database file, one transaction per
-// batch the gateway hands over (every 10 ms under load; small batches wait a little for more). Rows that fail to write stay here and are
-// retried with the next batch or flush; their journal segments are kept meanwhile. Started by
-// writer-thread.ts.
+// batch the gateway hands over (every 10 ms under load; small batches wait a little for more). Rows
+// that fail to write stay here and are retried with the next batch or flush; their journal segments
+// are kept meanwhile. Started by writer-thread.ts.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
