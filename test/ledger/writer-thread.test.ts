@@ -13,6 +13,14 @@ const { LedgerWriterThread } = (await import(`${dist}ledger/sqlite/writer-thread
 const { toLine } = (await import(`${dist}ledger/row-line.js`)) as typeof import('../../src/ledger/row-line.js');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+type Db = ReturnType<typeof openSqlite>;
+const countRows = (db: Db) => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+/** Waits up to 2 s for the ledger to hold `n` rows, looking every `everyMs`; returns how many it holds. */
+async function untilRows(db: Db, n: number, everyMs = 5): Promise<number> {
+  const deadline = Date.now() + 2000;
+  while (countRows(db) < n && Date.now() < deadline) await sleep(everyMs);
+  return countRows(db);
+}
 
 describe('SQLite ledger with a writer thread', () => {
   it('writes every row and its rollups off the event loop, readable at once after flush', async () => {
@@ -58,21 +66,15 @@ describe('SQLite ledger with a writer thread', () => {
   it('writes rows on its own within the flush interval, inline and through the thread, and again after an idle spell', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
     const db = openSqlite(file, SQLITE_MIGRATIONS);
-    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
-    const until = async (n: number) => {
-      const deadline = Date.now() + 2000;
-      while (count() < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      return count();
-    };
     for (const writerThread of [false, true]) {
       const ledger = new SqliteLedger(db, { writerThread, flushIntervalMs: 20 });
-      const before = count();
+      const before = countRows(db);
       ledger.append(makeRow());
-      expect(await until(before + 1)).toBe(before + 1);
-      await new Promise((resolve) => setTimeout(resolve, 60)); // idle: no timer left to fire
+      expect(await untilRows(db, before + 1)).toBe(before + 1);
+      await sleep(60); // idle: no timer left to fire
       ledger.append(makeRow());
       ledger.append(makeRow());
-      expect(await until(before + 3)).toBe(before + 3);
+      expect(await untilRows(db, before + 3)).toBe(before + 3);
       await ledger.close();
     }
     db.close();
@@ -81,26 +83,20 @@ describe('SQLite ledger with a writer thread', () => {
   it('holds a small batch until enough rows join it, or a flush asks, finding its rows meanwhile', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'burnrate-writer-')), 'b.db');
     const db = openSqlite(file, SQLITE_MIGRATIONS);
-    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
-    const until = async (n: number) => {
-      const deadline = Date.now() + 2000;
-      while (count() < n && Date.now() < deadline) await sleep(5);
-      return count();
-    };
     const thread = LedgerWriterThread.start(file, { minBatch: 3, waitMs: 60_000 })!;
     const rows = Array.from({ length: 5 }, (_, i) => makeRow({ costNano: i + 1 }));
     thread.write([toLine(rows[0]!), toLine(rows[1]!)]);
     await sleep(150);
-    expect(count()).toBe(0); // two rows wait for a third
+    expect(countRows(db)).toBe(0); // two rows wait for a third
     expect(await thread.find(rows[1]!.id)).toEqual(rows[1]);
     thread.write([toLine(rows[2]!)]);
-    expect(await until(3)).toBe(3);
+    expect(await untilRows(db, 3)).toBe(3);
     thread.write([toLine(rows[3]!)]);
     thread.write([toLine(rows[4]!)]);
     await sleep(150);
-    expect(count()).toBe(3);
+    expect(countRows(db)).toBe(3);
     expect(await thread.flush()).toBe(true);
-    expect(count()).toBe(5);
+    expect(countRows(db)).toBe(5);
     await thread.stop();
     db.close();
   });
@@ -113,9 +109,7 @@ describe('SQLite ledger with a writer thread', () => {
     await ledger.sync(); // the thread is up
     const appended = performance.now();
     ledger.append(makeRow());
-    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
-    while (count() < 2 && performance.now() - appended < 2000) await sleep(2);
-    expect(count()).toBe(2);
+    expect(await untilRows(db, 2, 2)).toBe(2);
     // Handed over after 10 ms, then held 40 ms for company: a delay can only make it later.
     expect(performance.now() - appended).toBeGreaterThanOrEqual(45);
     await ledger.close();
