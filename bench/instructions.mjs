@@ -6,7 +6,8 @@
 // the wall time of a proxy), and the other threads, whose work depends on time, which valgrind
 // stretches ~50×: V8's helpers (compilation, concurrent GC) and the ledger's writer (its batches are
 // as large as the requests of 10-50 ms, so at valgrind's pace it writes more, smaller ones).
-// Two runs of one build differ by up to ~3 % (GC and JIT timing); a difference must exceed that.
+// Two runs of one build differed by 0.5 %, two builds with the same main-thread code by 2.7 % (GC and
+// JIT timing): trust differences above ~3 %.
 //   BUILDS="before=/tmp/old,after=." node bench/instructions.mjs
 // Options: STREAM=1, CONTROLS=1 (the bench's budgets and rate limit), WARM (2000), N (1000), FLOOR=0
 // leaves the floor out. Needs `valgrind` (Debian package) and builds with `npm run build` done.
