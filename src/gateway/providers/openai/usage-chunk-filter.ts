@@ -42,9 +42,9 @@ export class OpenAIUsageChunkFilter {
 
   push(chunk: Uint8Array): Uint8Array {
     const from = this.pending.length;
+    const buf = from === 0 ? asBuffer(chunk) : Buffer.concat([this.pending, chunk]);
     // The usual chunk: whole events without a usage key. It passes as it is, and its events need not be
     // found: with nothing held back the scanner stands between events, and such a chunk leaves it there.
-    const buf = from === 0 ? asBuffer(chunk) : Buffer.concat([this.pending, chunk]);
     if (from === 0 && endsWithBlankLine(buf) && buf.indexOf(USAGE_KEY) === -1) return chunk;
     const ends = this.ends;
     ends.length = 0;
