@@ -5,6 +5,7 @@ import { adapterFor } from './providers/index.js';
 import { Simulator, type SimulateOptions } from './providers/simulated/index.js';
 import type { Dialect, UpstreamConfig } from './providers/types.js';
 import { UpstreamExchange } from './upstream-exchange.js';
+import { UpstreamTimeouts } from './upstream-timeouts.js';
 
 /** `headers` is this request's own copy: the pipeline completes it in place. */
 export interface SentRequest {
@@ -21,11 +22,19 @@ export class Forwarder {
   /** One keep-alive pool per upstream origin. */
   private readonly pools = new Map<string, Pool>();
   private readonly simulator = new Simulator();
+  /** One sweep per timeout length (upstreams may set their own). */
+  private readonly timeouts = new Map<number, UpstreamTimeouts>();
 
   private poolFor(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) this.pools.set(origin, (pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000 })));
     return pool;
+  }
+
+  private timeoutsFor(ms: number): UpstreamTimeouts {
+    let timeouts = this.timeouts.get(ms);
+    if (!timeouts) this.timeouts.set(ms, (timeouts = new UpstreamTimeouts(ms)));
+    return timeouts;
   }
 
   constructor(private readonly simulated: SimulateOptions) {}
@@ -47,15 +56,16 @@ export class Forwarder {
     const pathStart = target.url.indexOf('/', target.url.indexOf('//') + 2);
     const origin = pathStart === -1 ? target.url : target.url.slice(0, pathStart);
     try {
-      const exchange = new UpstreamExchange((err, answered) => toGatewayError(err, upstream, answered));
+      const exchange = new UpstreamExchange((err, answered) => toGatewayError(err, upstream, answered), this.timeoutsFor(upstream.timeoutMs));
       this.poolFor(origin).dispatch(
         {
           method: 'POST',
           path: pathStart === -1 ? '/' : target.url.slice(pathStart),
           headers: target.headers,
           body: bodyBytes,
-          headersTimeout: upstream.timeoutMs,
-          bodyTimeout: upstream.timeoutMs,
+          // The exchange's own timeouts (`UpstreamTimeouts`), not undici's timer objects per request.
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         exchange,
       );

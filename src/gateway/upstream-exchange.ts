@@ -1,4 +1,5 @@
-import type { Dispatcher } from 'undici';
+import { errors, type Dispatcher } from 'undici';
+import type { Expirable, UpstreamTimeouts } from './upstream-timeouts.js';
 
 /** Hop-by-hop and framing headers are ours to set, not the upstream's. */
 const DROP_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'date', 'server']);
@@ -17,8 +18,10 @@ interface Settle<T> {
  * `answered` resolves with the status and headers (or rejects: unreachable, timed out); then the
  * body is read once, whole (`read()`) or chunk by chunk (`relay()`). Chunks that arrive before that
  * are held. Failures reach the reader as `toError` makes them, told whether the answer had begun.
+ * Timeouts come from `timeouts` (undici's are turned off by the caller): no headers, or no body chunk,
+ * for its length; not while the upstream waits for a connection or is paused for a slow client.
  */
-export class UpstreamExchange implements Dispatcher.DispatchHandler {
+export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
   status = 0;
   /** The upstream's response headers (lower-case names, repeated ones joined), without hop-by-hop ones. */
   headers: Record<string, string> = {};
@@ -33,9 +36,32 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private end: 'open' | 'complete' | Error = 'open';
   /** A held chunk filled the reader's buffer: pause at the next chunk. */
   private pauseNext = false;
+  /** The upstream is paused until `resume()`. */
+  private paused = false;
+  /** Timeout ticks since the last progress. */
+  private idleTicks = 0;
+  /** The exchange's slot in `timeouts`; -1 once forgotten (or never watched). */
+  private slot: number;
 
-  constructor(private readonly toError: (err: Error, answered: boolean) => Error = (err) => err) {
+  constructor(
+    private readonly toError: (err: Error, answered: boolean) => Error = (err) => err,
+    private readonly timeouts?: UpstreamTimeouts,
+  ) {
     this.answered = new Promise((resolve, reject) => (this.answer = { resolve, reject }));
+    this.slot = timeouts ? timeouts.watch(this) : -1;
+  }
+
+  tick(limit: number): void {
+    // Not connected yet (queued for a connection), or held back by the client: not the upstream's delay.
+    if (!this.abortRequest || this.paused || this.end !== 'open') return;
+    if (++this.idleTicks > limit) this.abortRequest(this.status === 0 ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError());
+  }
+
+  /** Ends the watch (the body ended or failed). */
+  private unwatch(): void {
+    if (this.slot < 0) return;
+    this.timeouts!.forget(this.slot);
+    this.slot = -1;
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -45,6 +71,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // 1xx: the answer is still to come
     this.status = statusCode;
+    this.idleTicks = 0;
     this.resumeReading = resume;
     const headers = this.headers;
     for (let i = 0; i < rawHeaders.length; i += 2) {
@@ -59,24 +86,25 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   /** False pauses the upstream until `resume()`. A throw here aborts the request (undici calls `onError`). */
   onData(chunk: Buffer): boolean {
+    this.idleTicks = 0;
     if (!this.sink) {
       this.early.push(chunk);
       return true;
     }
-    const more = this.sink(chunk);
-    if (this.pauseNext) {
-      this.pauseNext = false;
-      return false;
-    }
+    const more = this.sink(chunk) && !this.pauseNext;
+    this.pauseNext = false;
+    this.paused = !more;
     return more;
   }
 
   onComplete(): void {
     this.end = 'complete';
+    this.unwatch();
     this.finished?.resolve();
   }
 
   onError(cause: Error): void {
+    this.unwatch();
     const err = this.toError(cause, this.status !== 0);
     if (this.status === 0) this.answer.reject(err);
     this.end = err;
@@ -111,6 +139,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   resume(): void {
     this.pauseNext = false;
+    this.paused = false;
+    this.idleTicks = 0;
     this.resumeReading?.();
   }
 
