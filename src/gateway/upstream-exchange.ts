@@ -53,7 +53,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
 
   tick(limit: number): void {
     // Not connected yet (queued for a connection), or held back by the client: not the upstream's delay.
-    if (!this.abortRequest || this.paused || this.end !== 'open') return;
+    // (An ended exchange is no longer watched: both ends unwatch it.)
+    if (!this.abortRequest || this.paused) return;
     if (++this.idleTicks > limit) this.abortRequest(this.status === 0 ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError());
   }
 

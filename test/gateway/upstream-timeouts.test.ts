@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errors, Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamExchange } from '../../src/gateway/upstream-exchange.js';
@@ -28,7 +29,11 @@ async function exchangeWith(handle: (req: IncomingMessage, res: ServerResponse) 
   return exchange;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** An upstream handler that starts an event stream, then sends what `send` writes. */
+const eventStream = (send: (res: ServerResponse) => void) => (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  send(res);
+};
 
 describe('upstream timeouts', () => {
   it('times out an upstream that never answers, no sooner than the timeout', async () => {
@@ -45,10 +50,7 @@ describe('upstream timeouts', () => {
 
   it('times out a body that stops coming', async () => {
     const timeouts = new UpstreamTimeouts(TIMEOUT_MS);
-    const exchange = await exchangeWith((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('data: {}\n\n');
-    }, timeouts);
+    const exchange = await exchangeWith(eventStream((res) => res.write('data: {}\n\n')), timeouts);
     await exchange.answered;
     const chunks: Buffer[] = [];
     const err = await exchange.relay((c) => chunks.push(c) > 0).catch((e: unknown) => e);
@@ -58,8 +60,7 @@ describe('upstream timeouts', () => {
 
   it('lets a slow stream run past the timeout while each chunk comes within it', async () => {
     const timeouts = new UpstreamTimeouts(TIMEOUT_MS);
-    const exchange = await exchangeWith((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const exchange = await exchangeWith(eventStream((res) => {
       let sent = 0;
       const timer = setInterval(() => {
         res.write(`data: ${sent}\n\n`);
@@ -68,7 +69,7 @@ describe('upstream timeouts', () => {
           res.end();
         }
       }, TIMEOUT_MS / 3);
-    }, timeouts);
+    }), timeouts);
     const started = performance.now();
     await exchange.answered;
     let events = 0;
@@ -80,12 +81,11 @@ describe('upstream timeouts', () => {
 
   it('does not time out an upstream paused for a slow client', async () => {
     const timeouts = new UpstreamTimeouts(TIMEOUT_MS);
-    const exchange = await exchangeWith((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const exchange = await exchangeWith(eventStream((res) => {
       res.write('data: 1\n\n');
       setTimeout(() => res.write('data: 2\n\n'), 50);
       setTimeout(() => res.end('data: 3\n\n'), 100);
-    }, timeouts);
+    }), timeouts);
     await exchange.answered;
     let text = '';
     let reading = false;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { makeRow } from '../helpers/rows.js';
 
 // The writer thread runs the built worker (dist/), as `burnrate serve` does; `npm test` builds first.
@@ -12,7 +13,6 @@ const { SqliteLedger } = (await import(`${dist}ledger/index.js`)) as typeof impo
 const { LedgerWriterThread } = (await import(`${dist}ledger/sqlite/writer-thread.js`)) as typeof import('../../src/ledger/sqlite/writer-thread.js');
 const { toLine } = (await import(`${dist}ledger/row-line.js`)) as typeof import('../../src/ledger/row-line.js');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Db = ReturnType<typeof openSqlite>;
 const countRows = (db: Db) => (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
 /** Waits up to 2 s for the ledger to hold `n` rows, looking every `everyMs`; returns how many it holds. */
