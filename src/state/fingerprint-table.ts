@@ -27,13 +27,15 @@ function fmix(h: number): number {
 const DELETED = Number.NEGATIVE_INFINITY;
 
 /**
- * Numbers by fingerprint in two typed arrays (open addressing, linear probing): no object, string or
- * map entry per key for the garbage collector to promote and mark, where a `Map` held hundreds of
- * thousands of them. Values must not be -Infinity.
+ * Numbers by fingerprint in one typed array of [fingerprint, value] pairs (open addressing, linear
+ * probing): no object, string or map entry per key for the garbage collector to promote and mark,
+ * where a `Map` held hundreds of thousands of them. A key and its value share a cache line: the
+ * tables grow to megabytes under load, and a lookup of a key never seen (most of the loop breaker's)
+ * misses the CPU's caches once per table rather than twice. Values must not be -Infinity.
  */
 export class FingerprintTable {
-  private keys: Float64Array;
-  private values: Float64Array;
+  /** Slot i is `pairs[2i]` (its fingerprint, 0 when empty) and `pairs[2i + 1]` (its value). */
+  private pairs: Float64Array;
   private mask: number;
   /** Slots taken, deleted ones included (they lengthen probes until the next growth). */
   private taken = 0;
@@ -41,8 +43,7 @@ export class FingerprintTable {
 
   /** `capacity`: a power of two; `FingerprintTable.holding(n)` picks one for n keys. */
   constructor(capacity = 1024) {
-    this.keys = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
+    this.pairs = new Float64Array(capacity * 2);
     this.mask = capacity - 1;
   }
 
@@ -57,56 +58,56 @@ export class FingerprintTable {
     return this.live;
   }
 
-  /** The slot holding `fp`, or the empty slot where it would go. */
+  /** The index in `pairs` of the slot holding `fp`, or of the empty slot where it would go. */
   private slot(fp: number): number {
     let i = (fp / 0x200000) & this.mask;
     for (;;) {
-      const k = this.keys[i]!;
-      if (k === fp || k === 0) return i;
+      const k = this.pairs[2 * i]!;
+      if (k === fp || k === 0) return 2 * i;
       i = (i + 1) & this.mask;
     }
   }
 
   get(fp: number): number | undefined {
     const i = this.slot(fp);
-    const v = this.values[i]!;
-    return this.keys[i] === 0 || v === DELETED ? undefined : v;
+    const v = this.pairs[i + 1]!;
+    return this.pairs[i] === 0 || v === DELETED ? undefined : v;
   }
 
   set(fp: number, value: number): void {
     let i = this.slot(fp);
-    if (this.keys[i] === 0) {
-      if ((this.taken + 1) * 2 > this.keys.length) {
+    if (this.pairs[i] === 0) {
+      if ((this.taken + 1) * 2 > this.mask + 1) {
         this.grow();
         i = this.slot(fp);
       }
-      this.keys[i] = fp;
+      this.pairs[i] = fp;
       this.taken++;
       this.live++;
-    } else if (this.values[i] === DELETED) this.live++;
-    this.values[i] = value;
+    } else if (this.pairs[i + 1] === DELETED) this.live++;
+    this.pairs[i + 1] = value;
   }
 
   delete(fp: number): void {
     const i = this.slot(fp);
-    if (this.keys[i] === 0 || this.values[i] === DELETED) return;
-    this.values[i] = DELETED;
+    if (this.pairs[i] === 0 || this.pairs[i + 1] === DELETED) return;
+    this.pairs[i + 1] = DELETED;
     this.live--;
   }
 
   /** Twice the room (or the same, when deleted slots made it full), live keys only. */
   private grow(): void {
-    const { keys, values } = this;
-    const capacity = this.live * 4 > keys.length ? keys.length * 2 : keys.length;
-    this.keys = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
+    const old = this.pairs;
+    const slots = old.length / 2;
+    const capacity = this.live * 4 > slots ? slots * 2 : slots;
+    this.pairs = new Float64Array(capacity * 2);
     this.mask = capacity - 1;
     this.taken = this.live = 0;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== 0 && values[i] !== DELETED) {
-        const j = this.slot(keys[i]!);
-        this.keys[j] = keys[i]!;
-        this.values[j] = values[i]!;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 && old[i + 1] !== DELETED) {
+        const j = this.slot(old[i]!);
+        this.pairs[j] = old[i]!;
+        this.pairs[j + 1] = old[i + 1]!;
         this.taken++;
         this.live++;
       }
