@@ -160,7 +160,9 @@ export class BudgetGuard {
   admit(subject: BudgetSubject, worstCaseNano: number, now: number, applied = this.applicable(subject, now)): Maybe<Admission> {
     let rebuilding: Promise<void>[] | undefined;
     for (const a of applied) {
-      if (!this.ready.has(a.item.key)) (rebuilding ??= []).push(this.seed(a));
+      // A counter is ready only after a request saw it here: `seen` already has it.
+      if (this.ready.has(a.item.key)) continue;
+      (rebuilding ??= []).push(this.seed(a));
       this.seen.set(a.item.key, a);
     }
     return rebuilding ? Promise.all(rebuilding).then(() => this.reserve(applied, worstCaseNano)) : this.reserve(applied, worstCaseNano);

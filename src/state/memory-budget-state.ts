@@ -2,6 +2,8 @@ import type { BudgetState, CounterSnapshot, ReservationId, ReserveItem, ReserveR
 
 interface Reservation {
   items: ReserveItem[];
+  /** The counter of each item's key, found once when reserving: releasing and settling look nothing up. */
+  counters: CounterSnapshot[];
   expiresAt: number;
   /** False once settled, released or expired. */
   live: boolean;
@@ -54,7 +56,7 @@ export class MemoryBudgetState implements BudgetState {
 
   private drop(r: Reservation): void {
     r.live = false;
-    for (const item of r.items) this.counter(item.key).reservedNano -= item.amountNano;
+    for (let i = 0; i < r.items.length; i++) r.counters[i]!.reservedNano -= r.items[i]!.amountNano;
   }
 
   /** The list without its settled reservations, once it has grown to twice what was live at the last sweep. */
@@ -71,20 +73,25 @@ export class MemoryBudgetState implements BudgetState {
 
   reserve(items: ReserveItem[], leaseMs: number): ReserveResult {
     this.expire();
+    // Each key's counter is looked up once (a calendar period's spend is on the same counter).
+    // A refusal creates no counter: a counter not yet there is still to be seeded from the ledger.
+    const counters: (CounterSnapshot | undefined)[] = [];
+    const spent: number[] = [];
     for (const item of items) {
-      const spentNano = this.spentOf(item);
-      const reservedNano = this.counters.get(item.key)?.reservedNano ?? 0;
-      if (spentNano + reservedNano + item.amountNano > item.limitNano) {
-        return { ok: false, key: item.key, spentNano, reservedNano };
-      }
+      const c = this.counters.get(item.key);
+      const spentNano = item.spentKeys ? this.spentOf(item) : (c?.spentNano ?? 0);
+      const reservedNano = c?.reservedNano ?? 0;
+      if (spentNano + reservedNano + item.amountNano > item.limitNano) return { ok: false, key: item.key, spentNano, reservedNano };
+      counters.push(c);
+      spent.push(spentNano);
     }
     const levels: CounterSnapshot[] = [];
-    for (const item of items) {
-      const c = this.counter(item.key);
-      c.reservedNano += item.amountNano;
-      levels.push({ spentNano: this.spentOf(item), reservedNano: c.reservedNano });
+    for (let i = 0; i < items.length; i++) {
+      const c = (counters[i] ??= this.counter(items[i]!.key));
+      c.reservedNano += items[i]!.amountNano;
+      levels.push({ spentNano: spent[i]!, reservedNano: c.reservedNano });
     }
-    const reservation: Reservation = { items, expiresAt: this.now() + leaseMs, live: true };
+    const reservation: Reservation = { items, counters: counters as CounterSnapshot[], expiresAt: this.now() + leaseMs, live: true };
     if (this.reservations.push(reservation) >= this.sweepAt) this.sweep();
     if (reservation.expiresAt < this.earliestExpiry) this.earliestExpiry = reservation.expiresAt;
     return { ok: true, reservationId: reservation, levels };
@@ -94,7 +101,10 @@ export class MemoryBudgetState implements BudgetState {
     const r = this.liveReservation(reservationId);
     if (!r) return false;
     this.drop(r);
-    for (const item of r.items) this.counter(item.spendKey ?? item.key).spentNano += actualNano;
+    for (let i = 0; i < r.items.length; i++) {
+      const spendKey = r.items[i]!.spendKey;
+      (spendKey === undefined ? r.counters[i]! : this.counter(spendKey)).spentNano += actualNano;
+    }
     return true;
   }
 
