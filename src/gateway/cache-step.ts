@@ -30,6 +30,7 @@ export async function answerFromCache(res: ServerResponse, ctx: RequestContext, 
   deps.metrics.record(row.app, row.model, row.status, 0, 0, 0, row.latencyMs / 1000);
   await deps.ledger.journaled?.();
   res.writeHead(answer.status, {
+    ...ctx.headers,
     'content-type': answer.contentType,
     'content-length': answer.body.length,
     'x-burnrate-cache': 'hit',

@@ -60,7 +60,7 @@ export async function handleEmbeddingsWithCache(
     const { outcome, raw } = await readBuffered(sent, ctx.dialect, target.upstream.name, ctx.started);
     const row = await record({ ...meterBase, body: upstreamBody }, { ...outcome, cache: 'miss', savedNano }, admitted, ctx.appSettings, deps);
     if (sent.status !== 200) {
-      res.writeHead(sent.status, { ...sent.headers, 'content-length': raw.length });
+      res.writeHead(sent.status, { ...ctx.headers, ...sent.headers, 'content-length': raw.length });
       res.end(raw);
       return;
     }
@@ -72,13 +72,13 @@ export async function handleEmbeddingsWithCache(
       found[at] = vector;
       await deps.cache.set(keyOf(text), Buffer.from(JSON.stringify(vector)), ttlSeconds * 1000);
     }
-    return answer(res, target.model, found, { ...admitted.headers, 'x-burnrate-cache': 'miss', 'x-burnrate-cost-usd': nanoToDecimal(row.costNano) });
+    return answer(res, target.model, found, { ...ctx.headers, ...admitted.headers, 'x-burnrate-cache': 'miss', 'x-burnrate-cost-usd': nanoToDecimal(row.costNano) });
   }
 
   const row = buildRow(meterBase, { status: 200, errorCode: null, reported: { input: cachedTokens }, complete: true, outputText: '', returnedModel: null, latencyMs: performance.now() - ctx.started, ttftMs: null, cache: 'hit', savedNano }, deps.catalog, deps.counter);
   deps.ledger.append(row);
   await deps.ledger.journaled?.();
-  answer(res, target.model, found, { 'x-burnrate-cache': 'hit', 'x-burnrate-cost-usd': '0' });
+  answer(res, target.model, found, { ...ctx.headers, 'x-burnrate-cache': 'hit', 'x-burnrate-cost-usd': '0' });
 }
 
 function answer(res: ServerResponse, model: string, vectors: (CachedVector | undefined)[], headers: Record<string, string>): void {

@@ -79,6 +79,36 @@ describe('failures are answered clearly and still recorded', () => {
     }
   });
 
+  it('puts the request id on every answer: refusals of its own, upstream errors and successes', async () => {
+    const ids: string[] = [];
+    const idOf = (res: Response) => {
+      const id = res.headers.get('x-burnrate-request-id');
+      expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+      ids.push(id!);
+      return id!;
+    };
+    const badJson = await post('/v1/chat/completions', '{"model": ');
+    expect(badJson.status).toBe(400);
+    idOf(badJson);
+    const noModel = await post('/v1/chat/completions', JSON.stringify({ messages }));
+    expect(noModel.status).toBe(400);
+    idOf(noModel);
+    rig.upstream.behaviour.failStatus = 500;
+    try {
+      const failed = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages }));
+      expect(failed.status).toBe(500);
+      const id = idOf(failed);
+      await failed.text();
+      expect((await lastRow()).id).toBe(id);
+    } finally {
+      delete rig.upstream.behaviour.failStatus;
+    }
+    const ok = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages }));
+    expect(ok.status).toBe(200);
+    idOf(ok);
+    expect(new Set(ids).size).toBe(4);
+  });
+
   it('answers 504 upstream_timeout when the upstream hangs, and keeps serving', async () => {
     rig.upstream.behaviour.hang = true;
     try {
