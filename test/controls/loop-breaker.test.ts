@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LOOP_BREAKER, LoopBreaker } from '../../src/controls/index.js';
+import { crc32 } from 'node:zlib';
+import { bodyTagOf, DEFAULT_LOOP_BREAKER, LoopBreaker } from '../../src/controls/index.js';
 import { MemoryWindowState } from '../../src/state/index.js';
 import { startRig, type TestRig } from '../helpers/gateway.js';
 
@@ -54,6 +55,25 @@ describe('runaway-loop breaker', () => {
     expect(errorTrip).toBe(true);
     const verdict = await breaker.check('key_etl', 'a different request', DEFAULT_LOOP_BREAKER, t0 + 2000);
     expect(verdict).toMatchObject({ ok: false });
+  });
+});
+
+describe('body tags', () => {
+  it('carry all 32 bits of the CRC-32 and the length: equal bytes share a tag, near ones do not', () => {
+    const body = (i: number) => Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Where is parcel ${i}?` }] }));
+    const tags = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = body(i);
+      const tag = bodyTagOf(bytes);
+      expect(bodyTagOf(Buffer.from(bytes))).toBe(tag);
+      let decoded = 0;
+      for (let d = 5; d >= 0; d--) decoded = decoded * 64 + (tag.charCodeAt(d) - 48);
+      expect(decoded).toBe(crc32(bytes));
+      expect(tag.slice(6)).toBe(String(bytes.length));
+      tags.add(tag);
+    }
+    expect(tags.size).toBe(20_000);
+    expect(bodyTagOf(Buffer.from('{"a":1} '))).not.toBe(bodyTagOf(Buffer.from('{"a":1}')));
   });
 });
 
