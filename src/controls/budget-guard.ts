@@ -67,17 +67,23 @@ export class BudgetGuard {
   private readonly ready = new Set<string>();
   /** Counters seen, for status of per-value budgets (e.g. each customer). */
   private readonly seen = new Map<string, AppliedBudget>();
-  /** Each budget's current period, reused until it ends (time-zone maths is slow). */
-  private readonly windows = new Map<Budget, PeriodWindow>();
+  /**
+   * Each budget's current period, reused until it ends (time-zone maths is slow), with its calendar
+   * counters by scope value: the same for every request of the period, so built once, not per request.
+   */
+  private readonly periods = new Map<Budget, { window: PeriodWindow; applied: Map<string, AppliedBudget> }>();
+
+  private periodOf(budget: Budget, now: number): { window: PeriodWindow; applied: Map<string, AppliedBudget> } {
+    let p = this.periods.get(budget);
+    if (!p || now >= p.window.end || now < p.window.start) {
+      if (this.periods.size > 1000) this.periods.clear();
+      this.periods.set(budget, (p = { window: periodWindow(budget, now), applied: new Map() }));
+    }
+    return p;
+  }
 
   private windowOf(budget: Budget, now: number): PeriodWindow {
-    let w = this.windows.get(budget);
-    if (!w || now >= w.end || now < w.start) {
-      w = periodWindow(budget, now);
-      if (this.windows.size > 1000) this.windows.clear();
-      this.windows.set(budget, w);
-    }
-    return w;
+    return this.periodOf(budget, now).window;
   }
 
   constructor(
@@ -102,26 +108,20 @@ export class BudgetGuard {
         if (budget.match !== undefined && budget.match !== actual) continue;
         value = actual;
       }
-      const window = this.windowOf(budget, now);
-      out.push(budget.period === 'rolling' ? { budget, value, window, item: counterItem(budget, value, window, now) } : this.calendarApplied(budget, value, window, now));
+      const { window, applied } = this.periodOf(budget, now);
+      if (budget.period === 'rolling') {
+        out.push({ budget, value, window, item: counterItem(budget, value, window, now) });
+        continue;
+      }
+      let a = applied.get(value);
+      if (!a) {
+        // Bounded: per-customer budgets see many values.
+        if (applied.size > 10_000) applied.clear();
+        applied.set(value, (a = { budget, value, window, item: counterItem(budget, value, window, now) }));
+      }
+      out.push(a);
     }
     return out;
-  }
-
-  /** Calendar-period counters are the same for every request of the period: built once, not per request. */
-  private readonly appliedOf = new Map<Budget, Map<string, AppliedBudget>>();
-
-  private calendarApplied(budget: Budget, value: string, window: PeriodWindow, now: number): AppliedBudget {
-    let byValue = this.appliedOf.get(budget);
-    if (!byValue) this.appliedOf.set(budget, (byValue = new Map()));
-    let applied = byValue.get(value);
-    if (!applied || applied.window !== window) {
-      // Bounded like `windows`: per-customer budgets see many values.
-      if (byValue.size > 10_000) byValue.clear();
-      if (this.appliedOf.size > 1000) this.appliedOf.clear();
-      byValue.set(value, (applied = { budget, value, window, item: counterItem(budget, value, window, now) }));
-    }
-    return applied;
   }
 
   private seed(a: AppliedBudget): Promise<void> {

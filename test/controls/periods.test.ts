@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { BudgetGuard, BudgetSchema, type BudgetSubject } from '../../src/controls/index.js';
 import { periodWindow, rollingBuckets } from '../../src/controls/periods.js';
+import { MemoryBudgetState } from '../../src/state/index.js';
 
 const at = (iso: string) => Date.parse(iso);
 const window = (period: 'day' | 'week' | 'month' | 'rolling', timeZone: string, iso: string) =>
@@ -43,5 +45,23 @@ describe('budget periods', () => {
     const buckets = rollingBuckets(24, now);
     expect(buckets).toHaveLength(24);
     expect(window('rolling', 'UTC', '2026-11-27T10:30:00Z').end).toBe(at('2026-11-27T11:00:00Z'));
+  });
+
+  it('gives a guard a fresh counter when its day ends in the budget time zone, once', async () => {
+    const USD = 1_000_000_000;
+    const budget = BudgetSchema.parse({ id: 'daily', scope: 'customer', limitUsd: 1, period: 'day', timeZone: 'Europe/Paris' });
+    const guard = new BudgetGuard(() => [budget], new MemoryBudgetState(), async () => new Map());
+    const subject: BudgetSubject = { app: 'support', keyId: 'k1', customer: 'acme', feature: null, model: 'gpt-4o' };
+    const spend = async (iso: string, usd: number) => {
+      const admission = await guard.admit(subject, usd * USD, at(iso));
+      if (admission.ok) await guard.settle(admission, usd * USD);
+      return admission.ok;
+    };
+    // Paris midnight is 23:00 UTC in November.
+    expect(await spend('2026-11-27T22:58:00Z', 0.9)).toBe(true);
+    expect(await spend('2026-11-27T22:59:00Z', 0.5)).toBe(false); // $0.90 of $1 spent today
+    expect(await spend('2026-11-27T23:00:30Z', 0.5)).toBe(true); // a new day
+    expect(await spend('2026-11-27T23:01:00Z', 0.5)).toBe(true);
+    expect(await spend('2026-11-27T23:02:00Z', 0.5)).toBe(false); // that day's $1 is spent
   });
 });
