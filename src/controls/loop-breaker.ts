@@ -24,8 +24,8 @@ export function bodyTagOf(bytes: Uint8Array): string {
 }
 
 /**
- * The weekend-retry-loop breaker. Trips when one key sends the same request (`bodyTag`: its bytes'
- * CRC-32 and length, from the gateway) more than `maxRepeats` times within the window, or keeps
+ * The weekend-retry-loop breaker. Trips when one key sends the same request (`bodyTag`: `bodyTagOf`
+ * its bytes, which the gateway computes once) more than `maxRepeats` times within the window, or keeps
  * retrying through `maxConsecutiveErrors` upstream errors in a row; then refuses that request (or that
  * key) for the cool-down.
  */
