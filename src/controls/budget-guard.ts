@@ -82,10 +82,6 @@ export class BudgetGuard {
     return p;
   }
 
-  private windowOf(budget: Budget, now: number): PeriodWindow {
-    return this.periodOf(budget, now).window;
-  }
-
   constructor(
     private readonly budgets: () => Budget[],
     private readonly state: BudgetState,
@@ -236,7 +232,7 @@ export class BudgetGuard {
       else if (budget.match) values.add(budget.match);
       for (const a of this.seen.values()) if (a.budget.id === budget.id) values.add(a.value);
       for (const value of values) {
-        const window = this.windowOf(budget, now);
+        const { window } = this.periodOf(budget, now);
         out.push(await this.statusOf({ budget, value, window, item: counterItem(budget, value, window, now) }, now));
       }
     }

@@ -76,21 +76,16 @@ export class MemoryBudgetState implements BudgetState {
     // Each key's counter is looked up once (a calendar period's spend is on the same counter).
     // A refusal creates no counter: a counter not yet there is still to be seeded from the ledger.
     const counters: (CounterSnapshot | undefined)[] = [];
-    const spent: number[] = [];
+    const levels: CounterSnapshot[] = [];
     for (const item of items) {
       const c = this.counters.get(item.key);
       const spentNano = item.spentKeys ? this.spentOf(item) : (c?.spentNano ?? 0);
       const reservedNano = c?.reservedNano ?? 0;
       if (spentNano + reservedNano + item.amountNano > item.limitNano) return { ok: false, key: item.key, spentNano, reservedNano };
       counters.push(c);
-      spent.push(spentNano);
+      levels.push({ spentNano, reservedNano: reservedNano + item.amountNano });
     }
-    const levels: CounterSnapshot[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const c = (counters[i] ??= this.counter(items[i]!.key));
-      c.reservedNano += items[i]!.amountNano;
-      levels.push({ spentNano: spent[i]!, reservedNano: c.reservedNano });
-    }
+    for (let i = 0; i < items.length; i++) (counters[i] ??= this.counter(items[i]!.key)).reservedNano += items[i]!.amountNano;
     const reservation: Reservation = { items, counters: counters as CounterSnapshot[], expiresAt: this.now() + leaseMs, live: true };
     if (this.reservations.push(reservation) >= this.sweepAt) this.sweep();
     if (reservation.expiresAt < this.earliestExpiry) this.earliestExpiry = reservation.expiresAt;
