@@ -11,4 +11,10 @@ describe('request ids', () => {
     for (let i = 10; i < ids.length; i += 10) expect(ids[i]! > ids[i - 10]!).toBe(true);
     expect(requestId('req_demo_', t).startsWith(`req_demo_${t.toString(16).padStart(12, '0')}`)).toBe(true);
   });
+
+  it('carry the millisecond they are given, also when times alternate', () => {
+    const t = Date.parse('2026-11-27T10:00:00Z');
+    const times = [t, t, t + 1, t, t + 4096, t + 4096, t - 1, t];
+    for (const ms of times) expect(requestId('req_', ms).slice(4, 16)).toBe(ms.toString(16).padStart(12, '0'));
+  });
 });
