@@ -124,6 +124,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** Open client connections: cache hits finish within one turn each, so `inflight` alone says nothing of load. */
   let connections = 0;
   if (ledger instanceof JournaledLedger) ledger.alone = () => inflight <= 1 && connections <= 1;
+  // One `then` with both callbacks made once, not a `finally` (three promises a request, each a turn
+  // of the microtask queue). handleProxy answers its own errors: one that escapes is logged.
+  const proxied = () => {
+    inflight--;
+  };
+  const proxyFailed = (err: unknown) => {
+    inflight--;
+    console.error(`burnrate: ${(err as Error)?.stack ?? String(err)}`);
+  };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
@@ -131,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const dialect = PROXY_ROUTES[path];
     if (dialect && req.method === 'POST') {
       inflight++;
-      void handleProxy(req, res, dialect, deps).finally(() => inflight--);
+      handleProxy(req, res, dialect, deps).then(proxied, proxyFailed);
       return;
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
