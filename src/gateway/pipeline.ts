@@ -216,7 +216,8 @@ async function forwardWithFallbacks(
       await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, ctx.appSettings.storeContent === true, async (outcome) => {
         outcome.cache = cacheKey ? 'miss' : null;
         row = appendRow(meter, outcome, deps);
-        await deps.ledger.journaled?.();
+        const journaling = deps.ledger.journaled?.();
+        if (journaling) await journaling;
         if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
       });
       const settling = settleRow(row, admitted, ctx.appSettings, deps);
@@ -232,7 +233,8 @@ async function forwardWithFallbacks(
       throw err;
     }
     buffered.outcome.cache = cacheKey ? 'miss' : null;
-    const row = await record(meter, buffered.outcome, admitted, ctx.appSettings, deps);
+    const recorded = record(meter, buffered.outcome, admitted, ctx.appSettings, deps);
+    const row = recorded instanceof Promise ? await recorded : recorded;
     if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, buffered.raw);
     const headers: Record<string, string | number> = Object.assign(sent.headers, answerHeaders);
     headers['content-length'] = buffered.raw.length;
@@ -253,12 +255,17 @@ function failedOutcome(started: number, err: GatewayError): Outcome {
   };
 }
 
-/** Prices the outcome, queues the ledger row, and settles the budget reservation to the same cost. */
-export async function record(meter: MeterInput, outcome: Outcome, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Promise<LedgerRow> {
+/**
+ * Prices the outcome, queues the ledger row, and settles the budget reservation to the same cost.
+ * The row at once when it is journaled and settled already (one connection, in-process counters),
+ * else once it is.
+ */
+export function record(meter: MeterInput, outcome: Outcome, admitted: Admitted | undefined, app: AppSettings, deps: GatewayDeps): Maybe<LedgerRow> {
   const row = appendRow(meter, outcome, deps);
   const settling = settleRow(row, admitted, app, deps);
-  await (settling instanceof Promise ? Promise.all([settling, deps.ledger.journaled?.()]) : deps.ledger.journaled?.());
-  return row;
+  const journaling = deps.ledger.journaled?.();
+  if (settling instanceof Promise) return Promise.all([settling, journaling]).then(() => row);
+  return journaling ? journaling.then(() => row) : row;
 }
 
 /** Prices the outcome and queues (journals) its ledger row. */

@@ -78,10 +78,13 @@ export class JournaledLedger implements LedgerStore {
    */
   alone: () => boolean = () => false;
 
-  /** Resolves once every row appended so far is in the journal file. */
-  journaled(): Promise<void> {
+  /**
+   * Resolves once every row appended so far is in the journal file; undefined when they already are
+   * (alone, the lines are written now): the caller then answers without an await.
+   */
+  journaled(): Promise<void> | undefined {
     if (this.lines.length > 0 && this.alone()) this.writeLines();
-    return this.lines.length === 0 ? Promise.resolve() : (this.written ?? Promise.resolve());
+    return this.lines.length === 0 ? undefined : this.written;
   }
 
   private writeLines(): void {

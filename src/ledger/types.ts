@@ -76,10 +76,11 @@ export interface LedgerStore {
   /** Writes every queued row now. */
   flush(): Promise<void>;
   /**
-   * With a journal: resolves once every row appended so far would survive this process being killed.
-   * The gateway awaits it before answering, so no acknowledged request is lost.
+   * With a journal: resolves once every row appended so far would survive this process being killed;
+   * undefined when they already would (nothing to wait for). The gateway waits for it before
+   * answering, so no acknowledged request is lost.
    */
-  journaled?(): Promise<void>;
+  journaled?(): Promise<void> | undefined;
   /**
    * Resolves once every row appended before the call is durable (in storage, or in the PostgreSQL
    * spool while the database is down), without forcing retries; rejects if some could not be written.
