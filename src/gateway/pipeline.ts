@@ -213,12 +213,16 @@ async function forwardWithFallbacks(
     if (ctx.stream && sent.status < 400) {
       const capture = cacheKey ? [] : undefined;
       let row!: LedgerRow;
-      await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, ctx.appSettings.storeContent === true, async (outcome) => {
+      await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, ctx.appSettings.storeContent === true, (outcome) => {
         outcome.cache = cacheKey ? 'miss' : null;
         row = appendRow(meter, outcome, deps);
+        const offer = () => {
+          if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
+        };
+        // No promise when the row is journaled already (one connection).
         const journaling = deps.ledger.journaled?.();
-        if (journaling) await journaling;
-        if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
+        if (journaling) return journaling.then(offer);
+        offer();
       });
       const settling = settleRow(row, admitted, ctx.appSettings, deps);
       if (settling instanceof Promise) await settling;

@@ -49,8 +49,11 @@ export async function relayStream(
   capture: Buffer[] | undefined,
   /** The generated text is wanted even when the usage came (review samples). */
   withText: boolean,
-  /** Called with the outcome before the response ends: the row is recorded before the client sees the end. */
-  beforeEnd: (outcome: Outcome) => Promise<void>,
+  /**
+   * Called with the outcome before the response ends: the row is recorded before the client sees the
+   * end. Returns a promise only when there is something to wait for.
+   */
+  beforeEnd: (outcome: Outcome) => Promise<void> | void,
 ): Promise<Outcome> {
   const usage = USAGE_READERS[dialect];
   const filter = hideUsageChunk ? new OpenAIUsageChunkFilter() : undefined;
@@ -126,7 +129,8 @@ export async function relayStream(
   // Held while the row is journaled, so the last bytes and the end still leave in one write.
   res.cork();
   try {
-    await beforeEnd(outcome);
+    const recording = beforeEnd(outcome);
+    if (recording) await recording;
   } finally {
     if (errorCode === 'upstream_cut') res.destroy();
     else res.end();
@@ -158,6 +162,10 @@ function pump(body: UpstreamExchange, relay: (chunk: Uint8Array) => boolean, res
     waiting = false;
     body.resume();
   };
+  const done = () => {
+    res.off('drain', resume);
+  };
+  // `then` with both callbacks, not `finally`: one promise a stream instead of three.
   return body
     .relay((chunk) => {
       if (relay(chunk) || res.writableLength < RELAY_HIGH_WATER) return true;
@@ -167,7 +175,10 @@ function pump(body: UpstreamExchange, relay: (chunk: Uint8Array) => boolean, res
       }
       return false;
     })
-    .finally(() => res.off('drain', resume));
+    .then(done, (err: unknown) => {
+      done();
+      throw err;
+    });
 }
 
 function drained(res: ServerResponse): Promise<void> {
