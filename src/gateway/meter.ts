@@ -68,12 +68,20 @@ export function buildRow(input: MeterInput, outcome: Outcome, catalog: Catalog, 
   if (outcome.savedNano === undefined && priced && input.requestedEntry && input.requestedEntry !== input.entry) {
     savedNano = catalog.price(input.requestedEntry, usage, { at }).costNano - priced.costNano;
   }
+  const a = input.attribution;
+  // Every field named, no spread: a spread in the middle of a literal adds the fields after it one by
+  // one through V8's runtime, and some processes then migrated the row's hidden class on every request
+  // (~32k more instructions a request in those, callgrind).
   return {
     id: input.id,
     ts: input.ts,
     app: input.app,
     keyId: input.keyId,
-    ...input.attribution,
+    feature: a.feature,
+    customer: a.customer,
+    conversation: a.conversation,
+    user: a.user,
+    tags: a.tags,
     endpoint: input.endpoint,
     provider: input.provider,
     model: input.model,

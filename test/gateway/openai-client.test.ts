@@ -22,7 +22,7 @@ const messages = [
 describe('OpenAI SDK through the gateway', () => {
   it('meters a chat completion exactly from the reported usage', async () => {
     const { data, response } = await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages }, { headers: { 'x-burnrate-feature': 'orders', 'x-burnrate-customer': 'acme', 'x-burnrate-conversation': 'conv-1', 'x-burnrate-tags': 'env=prod,team=cx' } })
+      .create({ model: 'gpt-4o-mini', messages, user: 'shopper-42' }, { headers: { 'x-burnrate-feature': 'orders', 'x-burnrate-customer': 'acme', 'x-burnrate-conversation': 'conv-1', 'x-burnrate-tags': 'env=prod,team=cx' } })
       .withResponse();
     const id = response.headers.get('x-burnrate-request-id')!;
     expect(id).toMatch(/^req_/);
@@ -32,7 +32,7 @@ describe('OpenAI SDK through the gateway', () => {
     const expected = priceOf('gpt-4o-mini', { input: usage.prompt_tokens, output: usage.completion_tokens });
     expect(row.costNano).toBe(expected);
     expect(Number(response.headers.get('x-burnrate-cost-usd'))).toBeCloseTo(expected / 1e9, 12);
-    expect(row).toMatchObject({ app: 'support', provider: 'openai', model: 'gpt-4o-mini', feature: 'orders', customer: 'acme', conversation: 'conv-1', tags: { env: 'prod', team: 'cx' }, status: 200, estimated: false, stream: false });
+    expect(row).toMatchObject({ app: 'support', provider: 'openai', model: 'gpt-4o-mini', feature: 'orders', customer: 'acme', conversation: 'conv-1', user: 'shopper-42', tags: { env: 'prod', team: 'cx' }, status: 200, estimated: false, stream: false });
     // The provider's secret went upstream, the client's key did not.
     expect(rig.upstream.lastRequest!.headers.authorization).toBe('Bearer sk-upstream-secret');
   });
