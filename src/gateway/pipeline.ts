@@ -216,11 +216,10 @@ async function forwardWithFallbacks(
       await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, ctx.appSettings.storeContent === true, (outcome) => {
         outcome.cache = cacheKey ? 'miss' : null;
         row = appendRow(meter, outcome, deps);
-        const offer = () => {
-          if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
-        };
         // No promise when the row is journaled already (one connection).
         const journaling = deps.ledger.journaled?.();
+        if (!ctx.appSettings.storeContent) return journaling;
+        const offer = () => deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
         if (journaling) return journaling.then(offer);
         offer();
       });
