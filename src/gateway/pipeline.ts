@@ -23,7 +23,7 @@ import { authenticate, bodyFacts, header, readRequestBody, requestNeeds, type Re
 import { checkLimits, countRepeat, reserveBudget, settle, type Admitted, type ControlDeps } from './spend-controls.js';
 import { resolveTarget } from './target.js';
 import { requestId } from '../util/request-id.js';
-import type { Maybe } from '../util/maybe.js';
+import { andThen, type Maybe } from '../util/maybe.js';
 import { digest } from '../util/digest.js';
 import type { ReviewSampler } from './review-sampler.js';
 
@@ -213,15 +213,13 @@ async function forwardWithFallbacks(
     if (ctx.stream && sent.status < 400) {
       const capture = cacheKey ? [] : undefined;
       let row!: LedgerRow;
+      // Recorded (and journaled) before the stream's end; settled after it, below.
       await relayStream(res, sent, dialect, answerHeaders, hideUsageChunk, ctx.started, capture, ctx.appSettings.storeContent === true, (outcome) => {
         outcome.cache = cacheKey ? 'miss' : null;
-        row = appendRow(meter, outcome, deps);
-        // No promise when the row is journaled already (one connection).
-        const journaling = deps.ledger.journaled?.();
-        if (!ctx.appSettings.storeContent) return journaling;
-        const offer = () => deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
-        if (journaling) return journaling.then(offer);
-        offer();
+        return andThen(record(meter, outcome, undefined, ctx.appSettings, deps), (recorded) => {
+          row = recorded;
+          if (ctx.appSettings.storeContent) deps.reviewSamples?.offer(ctx.appSettings, meter, row, outcome.outputText);
+        });
       });
       const settling = settleRow(row, admitted, ctx.appSettings, deps);
       if (settling instanceof Promise) await settling;
@@ -267,8 +265,8 @@ export function record(meter: MeterInput, outcome: Outcome, admitted: Admitted |
   const row = appendRow(meter, outcome, deps);
   const settling = settleRow(row, admitted, app, deps);
   const journaling = deps.ledger.journaled?.();
-  if (settling instanceof Promise) return Promise.all([settling, journaling]).then(() => row);
-  return journaling ? journaling.then(() => row) : row;
+  const waiting: Maybe<unknown> = settling instanceof Promise ? Promise.all([settling, journaling]) : journaling;
+  return andThen(waiting, () => row);
 }
 
 /** Prices the outcome and queues (journals) its ledger row. */
